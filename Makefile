@@ -1,0 +1,35 @@
+# Góp Ý developer commands. `make run` and `make test` are the two a newcomer needs.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint typecheck bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==25.3
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+run: install
+	$(PY) -m shared.devrun
+
+lint: install
+	$(VENV)/bin/ruff check services shared tests bench migrations
+	$(VENV)/bin/ruff format --check services shared tests bench migrations
+
+typecheck: install
+	$(VENV)/bin/mypy services shared
+
+test: install lint typecheck
+	$(PY) -m pytest
+
+bench: install
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

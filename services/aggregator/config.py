@@ -1,0 +1,16 @@
+"""Settings of the aggregator service (env prefix ``AGGREGATOR_``)."""
+
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from shared.config import ServiceSettings, sqlite_url
+
+
+class AggregatorSettings(ServiceSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="AGGREGATOR_", extra="ignore", populate_by_name=True
+    )
+
+    database_url: str = sqlite_url("aggregator")
+    consumer_group: str = "aggregator"

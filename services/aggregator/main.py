@@ -1,0 +1,36 @@
+"""The aggregator app: lifespan, routers, error handlers; nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from services.aggregator.config import AggregatorSettings
+from services.aggregator.consumers import projection_consumer
+from services.aggregator.routes import api, pages
+from shared.logging import configure_logging
+from shared.service_app import build_runtime, running
+from shared.web import install_common
+
+SERVICE = "aggregator"
+
+
+def create_app(settings: AggregatorSettings | None = None) -> FastAPI:
+    settings = settings or AggregatorSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(SERVICE, settings.log_level)
+        runtime = build_runtime(settings)
+        runtime.consumers.append(projection_consumer(runtime, settings.consumer_group))
+        app.state.runtime = runtime
+        async with running(runtime):
+            yield
+
+    app = FastAPI(title="Góp Ý · aggregator", lifespan=lifespan)
+    install_common(app, SERVICE, lambda: app.state.runtime.ready())
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    return app

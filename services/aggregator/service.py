@@ -1,0 +1,191 @@
+"""What the aggregator does: apply comment and document events, and tally per section.
+
+Events are applied in one transaction per batch, with their ids recorded in the same
+transaction (``processed_events``), so a redelivered event changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from services.aggregator.models import AggregatedComment, AggregatedDocument, AggregatedSection
+from shared.events import (
+    AnyEvent,
+    CommentMarkedDuplicate,
+    CommentMarkedSpam,
+    CommentSubmitted,
+    CommentWithdrawn,
+    DocumentState,
+    SectionReassigned,
+)
+from shared.idempotency import claim_new
+from shared.web import NotFound
+
+CONSUMER = "aggregator"
+CHANNELS = ("web", "email", "post")
+_STATUS_OF = {
+    CommentMarkedSpam: "spam",
+    CommentMarkedDuplicate: "duplicate",
+    CommentWithdrawn: "withdrawn",
+}
+
+
+async def apply_events(session: AsyncSession, events: Sequence[AnyEvent]) -> int:
+    """Apply a batch once; returns how many events were new."""
+    fresh = await claim_new(session, CONSUMER, [e.event_id for e in events])
+    for event in events:
+        if event.event_id not in fresh:
+            continue
+        if isinstance(event.payload, DocumentState):
+            await _apply_document(session, event.payload, event.occurred_at)
+        elif isinstance(event, CommentSubmitted):
+            await _apply_submitted(session, event)
+        elif isinstance(event, SectionReassigned):
+            comment = await session.get(AggregatedComment, event.payload.comment_id)
+            if comment is not None and event.payload.state_version > comment.state_version:
+                comment.section_id = event.payload.to_section_id
+                comment.state_version = event.payload.state_version
+        elif type(event) in _STATUS_OF:
+            comment = await session.get(AggregatedComment, event.payload.comment_id)
+            if comment is not None and event.payload.state_version > comment.state_version:
+                comment.status = _STATUS_OF[type(event)]
+                comment.state_version = event.payload.state_version
+    await session.flush()
+    return len(fresh)
+
+
+async def _apply_submitted(session: AsyncSession, event: CommentSubmitted) -> None:
+    p = event.payload
+    if await session.get(AggregatedComment, p.comment_id) is not None:
+        return  # the same comment re-sent under a new event id is still one comment
+    session.add(
+        AggregatedComment(
+            comment_id=p.comment_id,
+            document_id=p.document_id,
+            section_id=p.section_id,
+            channel=p.channel,
+            text=p.text,
+            display_name=p.display_name,
+            organisation=p.organisation,
+            state_version=p.state_version,
+            submitted_at=p.submitted_at,
+        )
+    )
+    await session.flush()
+
+
+async def _apply_document(session: AsyncSession, state: DocumentState, at: datetime) -> None:
+    document = await session.get(AggregatedDocument, state.document_id)
+    if document is not None and document.event_at > at:
+        return
+    if document is None:
+        document = AggregatedDocument(
+            id=state.document_id,
+            slug=state.slug,
+            title=state.title,
+            status=state.status,
+            event_at=at,
+        )
+    document.slug, document.title, document.status, document.event_at = (
+        state.slug,
+        state.title,
+        state.status,
+        at,
+    )
+    session.add(document)
+    await session.execute(
+        delete(AggregatedSection).where(AggregatedSection.document_id == state.document_id)  # type: ignore[arg-type]
+    )
+    await session.flush()
+    session.add_all(
+        AggregatedSection(
+            id=s.id,
+            document_id=state.document_id,
+            parent_id=s.parent_id,
+            position=s.position,
+            level=s.level,
+            number=s.number,
+            title=s.title,
+            path=list(s.path),
+        )
+        for s in state.sections
+    )
+    await session.flush()
+
+
+@dataclass
+class SectionTally:
+    section_id: uuid.UUID
+    path: list[str]
+    number: str
+    title: str
+    level: int
+    total: int = 0
+    by_channel: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHANNELS, 0))
+
+
+async def tallies(session: AsyncSession, document_id: uuid.UUID) -> list[SectionTally]:
+    """Every section in order, zeros included; a section's count includes its subsections."""
+    if await session.get(AggregatedDocument, document_id) is None:
+        raise NotFound("Không tìm thấy dự thảo.")
+    sections = (
+        (
+            await session.execute(
+                select(AggregatedSection)
+                .where(col(AggregatedSection.document_id) == document_id)
+                .order_by(col(AggregatedSection.position))
+            )
+        )
+        .scalars()
+        .all()
+    )
+    rows = await session.execute(
+        select(col(AggregatedComment.section_id), col(AggregatedComment.channel), func.count())
+        .where(
+            col(AggregatedComment.document_id) == document_id,
+            col(AggregatedComment.status) == "active",
+        )
+        .group_by(col(AggregatedComment.section_id), col(AggregatedComment.channel))
+    )
+    direct: dict[uuid.UUID | None, dict[str, int]] = defaultdict(dict)
+    for section_id, channel, count in rows:
+        direct[section_id][channel] = int(count)
+    result = {s.id: SectionTally(s.id, list(s.path), s.number, s.title, s.level) for s in sections}
+    parents = {s.id: s.parent_id for s in sections}
+    for section_id, counts in direct.items():
+        node = section_id
+        while node is not None and node in result:  # roll each count up to every ancestor
+            tally = result[node]
+            for channel, count in counts.items():
+                tally.by_channel[channel] = tally.by_channel.get(channel, 0) + count
+                tally.total += count
+            node = parents.get(node)
+    return [result[s.id] for s in sections]
+
+
+async def document_totals(session: AsyncSession, document_id: uuid.UUID) -> dict[str, int]:
+    """Counts for the whole document (every active comment, including whole-document ones)."""
+    rows = await session.execute(
+        select(col(AggregatedComment.channel), func.count())
+        .where(
+            col(AggregatedComment.document_id) == document_id,
+            col(AggregatedComment.status) == "active",
+        )
+        .group_by(col(AggregatedComment.channel))
+    )
+    totals = dict.fromkeys(CHANNELS, 0)
+    for channel, count in rows:
+        totals[channel] = int(count)
+    return totals
+
+
+async def list_documents(session: AsyncSession) -> Sequence[AggregatedDocument]:
+    return (await session.execute(select(AggregatedDocument))).scalars().all()

@@ -1,0 +1,65 @@
+"""Tables of the feedback service: comments (with personal data) and the local catalogue."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, Index, Text, Uuid
+from sqlmodel import Field, SQLModel
+
+from shared.db import UTCDateTime
+from shared.events import utcnow
+
+
+class Comment(SQLModel, table=True):
+    """A citizen's comment (ý kiến góp ý) as received, with who sent it; never published raw."""
+
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_document_section", "document_id", "section_id"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    receipt: str = Field(max_length=20, unique=True)
+    document_id: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False))
+    section_id: uuid.UUID | None = Field(default=None, sa_column=Column(Uuid, nullable=True))
+    channel: str = Field(max_length=10)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    name: str | None = Field(default=None, max_length=200)
+    organisation: str | None = Field(default=None, max_length=300)
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=40)
+    address: str | None = Field(default=None, max_length=500)
+    status: str = Field(default="received", max_length=20)
+    state_version: int = 1
+    received_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+
+
+class CatalogueDocument(SQLModel, table=True):
+    """Feedback's own copy of a document's state, rebuilt from ``documents.v1``."""
+
+    __tablename__ = "feedback_documents"
+
+    id: uuid.UUID = Field(primary_key=True)
+    slug: str = Field(max_length=120)
+    title: str = Field(max_length=2000)
+    status: str = Field(max_length=20)
+    version: int = 1
+    opens_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    closes_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    event_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CatalogueSection(SQLModel, table=True):
+    """A section a comment may be filed under; used to validate and to resolve references."""
+
+    __tablename__ = "feedback_sections"
+
+    id: uuid.UUID = Field(primary_key=True)
+    document_id: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False, index=True))
+    position: int
+    level: int
+    number: str = Field(max_length=100)
+    title: str = Field(max_length=4000)
+    path: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

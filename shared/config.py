@@ -1,0 +1,64 @@
+"""Settings common to every service, read from environment variables.
+
+Each service subclasses ``ServiceSettings`` with its own env prefix (``FEEDBACK_``, ...);
+the fields that every service must agree on (broker, signing keys) are read from
+unprefixed variables so that one value configures the whole deployment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+VAR_DIR = Path("var")
+DEV_SECRET = "dev-only-secret-change-me-in-production-0123456789"
+
+
+def sqlite_url(name: str) -> str:
+    """The zero-setup database of ``make run``: one SQLite file per service under var/."""
+    return f"sqlite+aiosqlite:///{VAR_DIR / (name + '.db')}"
+
+
+class ServiceSettings(BaseSettings):
+    """What every service needs: its database, the broker, the shared signing key."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    database_url: str = ""
+    kafka_bootstrap_servers: str = Field(
+        default="127.0.0.1:9092",
+        validation_alias=AliasChoices("kafka_bootstrap_servers", "KAFKA_BOOTSTRAP_SERVERS"),
+    )
+    topic_prefix: str = Field(
+        default="", validation_alias=AliasChoices("topic_prefix", "KAFKA_TOPIC_PREFIX")
+    )
+    auth_secret_keys: str = Field(
+        default=DEV_SECRET,
+        validation_alias=AliasChoices("auth_secret_keys", "AUTH_SECRET_KEYS"),
+        description="Comma-separated signing keys, newest first; older ones still verify.",
+    )
+    public_documents_url: str = Field(
+        default="http://127.0.0.1:8001",
+        validation_alias=AliasChoices("public_documents_url", "PUBLIC_DOCUMENTS_URL"),
+    )
+    public_feedback_url: str = Field(
+        default="http://127.0.0.1:8002",
+        validation_alias=AliasChoices("public_feedback_url", "PUBLIC_FEEDBACK_URL"),
+    )
+    public_aggregator_url: str = Field(
+        default="http://127.0.0.1:8003",
+        validation_alias=AliasChoices("public_aggregator_url", "PUBLIC_AGGREGATOR_URL"),
+    )
+    timezone: str = Field(
+        default="Asia/Ho_Chi_Minh", validation_alias=AliasChoices("timezone", "GOPY_TIMEZONE")
+    )
+    relay_interval_seconds: float = 0.2
+    commit_timeout_seconds: float = 10.0
+    log_level: str = Field(default="INFO", validation_alias=AliasChoices("log_level", "LOG_LEVEL"))
+
+    @property
+    def signing_keys(self) -> list[str]:
+        """Signing keys, newest first (the first signs, all verify) so a key can be rotated."""
+        return [k.strip() for k in self.auth_secret_keys.split(",") if k.strip()]

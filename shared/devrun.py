@@ -1,0 +1,128 @@
+"""``make run``: the embedded broker, migrations, the sample draft, and the three services.
+
+Ctrl-C stops the services first, then the broker, so no process is left behind.
+Running it again reuses the databases under var/ and does not import the draft twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from shared import migrate
+from shared.broker import EmbeddedBroker, start_broker
+from shared.config import VAR_DIR
+
+SAMPLE = Path("samples/dien-bien-du-thao-bao-cao-chinh-tri-2020.txt")
+SERVICES = {"documents": 8001, "feedback": 8002, "aggregator": 8003}
+OPEN_DAYS = 30
+
+
+def start_service(name: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    log = open(VAR_DIR / f"{name}.log", "ab")  # noqa: SIM115 - kept open for the child's life
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            f"services.{name}.main:create_app",
+            "--factory",
+            "--host",
+            os.environ.get("GOPY_HOST", "127.0.0.1"),
+            "--port",
+            str(port),
+            "--no-access-log",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def wait_healthy(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"service on port {port} did not become healthy; see var/*.log")
+
+
+def stop_all(children: list[subprocess.Popen[bytes]], broker: EmbeddedBroker | None) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    if broker is not None:
+        broker.stop()
+
+
+def main() -> int:
+    VAR_DIR.mkdir(exist_ok=True)
+    env = dict(os.environ)
+    broker: EmbeddedBroker | None = None
+    if "KAFKA_BOOTSTRAP_SERVERS" not in env:
+        port = int(env.get("GOPY_BROKER_PORT", "9092"))
+        broker = start_broker(port, log_file=VAR_DIR / "broker.log")
+        env["KAFKA_BOOTSTRAP_SERVERS"] = broker.bootstrap
+        print(f"Broker (Tansu, in memory) on {broker.bootstrap}")
+    children: list[subprocess.Popen[bytes]] = []
+    stopping = False
+
+    def on_signal(_signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        for name in SERVICES:
+            migrate.upgrade(name)
+        from services.documents.__main__ import import_file
+
+        os.environ.update(env)
+        print(asyncio.run(import_file(SAMPLE, OPEN_DAYS)))
+        for name, port in SERVICES.items():
+            children.append(start_service(name, port, env))
+        for port in SERVICES.values():
+            wait_healthy(port)
+        print_urls()
+        while not stopping and all(c.poll() is None for c in children):
+            time.sleep(0.3)
+        if not stopping:
+            print("A service stopped unexpectedly; see var/*.log. Stopping the rest.")
+            return 1
+        return 0
+    finally:
+        print("Stopping services and broker...")
+        stop_all(children, broker)
+
+
+def print_urls() -> None:
+    print(
+        "\nGóp Ý is running:\n"
+        "  Drafts for citizens:   http://127.0.0.1:8001/\n"
+        "  Feedback service:      http://127.0.0.1:8002/receipt  (receipt look-up)\n"
+        "  Subcommittee (staff):  http://127.0.0.1:8003/\n"
+        "Staff API token: .venv/bin/python -m services.aggregator create-token --role reviewer\n"
+        "Logs: var/*.log. Press Ctrl-C to stop.\n"
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,82 @@
+"""Events of ``comments.v1``, keyed by comment id so one comment's events stay in order.
+
+No personal data here (DESIGN.md section 1): e-mail, phone and address stay in feedback.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from .envelope import EnvelopeBase, Payload
+
+Channel = Literal["web", "email", "post"]
+
+
+class CommentRef(Payload):
+    """What every comment event names: the comment and where it is filed."""
+
+    comment_id: uuid.UUID
+    document_id: uuid.UUID
+    state_version: int = 1
+
+
+class CommentSubmittedPayload(CommentRef):
+    section_id: uuid.UUID | None = None
+    channel: Channel
+    text: str
+    display_name: str | None = None
+    organisation: str | None = None
+    submitted_at: datetime
+
+
+class SectionReassignedPayload(CommentRef):
+    from_section_id: uuid.UUID | None = None
+    to_section_id: uuid.UUID | None = None
+
+
+class CommentStatusPayload(CommentRef):
+    reason: str | None = None
+
+
+class _CommentEnvelope(EnvelopeBase):
+    payload: CommentRef
+
+    @property
+    def key(self) -> str:
+        return str(self.payload.comment_id)
+
+
+class CommentSubmitted(_CommentEnvelope):
+    type: Literal["comment.submitted"] = "comment.submitted"
+    payload: CommentSubmittedPayload
+
+
+class SectionReassigned(_CommentEnvelope):
+    type: Literal["comment.section_reassigned"] = "comment.section_reassigned"
+    payload: SectionReassignedPayload
+
+
+class CommentMarkedSpam(_CommentEnvelope):
+    type: Literal["comment.marked_spam"] = "comment.marked_spam"
+    payload: CommentStatusPayload
+
+
+class CommentMarkedDuplicate(_CommentEnvelope):
+    type: Literal["comment.marked_duplicate"] = "comment.marked_duplicate"
+    payload: CommentStatusPayload
+
+
+class CommentWithdrawn(_CommentEnvelope):
+    type: Literal["comment.withdrawn"] = "comment.withdrawn"
+    payload: CommentStatusPayload
+
+
+CommentEvent = (
+    CommentSubmitted
+    | SectionReassigned
+    | CommentMarkedSpam
+    | CommentMarkedDuplicate
+    | CommentWithdrawn
+)

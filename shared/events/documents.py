@@ -1,0 +1,61 @@
+"""Events of ``documents.v1``, keyed by document id; each carries the whole section tree."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from .envelope import EnvelopeBase, Payload
+
+
+class SectionInfo(Payload):
+    """One section as consumers need it: to validate, resolve references and roll tallies up."""
+
+    id: uuid.UUID
+    parent_id: uuid.UUID | None = None
+    position: int
+    level: int
+    number: str
+    title: str
+    path: list[str]
+
+
+class DocumentState(Payload):
+    """The document as it stands after the event: a consumer can rebuild from this alone."""
+
+    document_id: uuid.UUID
+    slug: str
+    title: str
+    status: Literal["draft", "open", "closed"]
+    version: int = 1
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    sections: list[SectionInfo] = []
+
+
+class _DocumentEnvelope(EnvelopeBase):
+    payload: DocumentState
+
+    @property
+    def key(self) -> str:
+        return str(self.payload.document_id)
+
+
+class DocumentPublished(_DocumentEnvelope):
+    type: Literal["document.published"] = "document.published"
+
+
+class DocumentUpdated(_DocumentEnvelope):
+    type: Literal["document.updated"] = "document.updated"
+
+
+class ConsultationOpened(_DocumentEnvelope):
+    type: Literal["document.consultation_opened"] = "document.consultation_opened"
+
+
+class ConsultationClosed(_DocumentEnvelope):
+    type: Literal["document.consultation_closed"] = "document.consultation_closed"
+
+
+DocumentEvent = DocumentPublished | DocumentUpdated | ConsultationOpened | ConsultationClosed

@@ -1,0 +1,13 @@
+"""Topic names and their fixed partition counts (created explicitly, never by a producer)."""
+
+from __future__ import annotations
+
+DOCUMENTS = "documents.v1"
+COMMENTS = "comments.v1"
+
+PARTITIONS: dict[str, int] = {DOCUMENTS: 3, COMMENTS: 6}
+
+
+def topic_name(topic: str, prefix: str = "") -> str:
+    """The broker-side name: a deployment may share a cluster under a prefix."""
+    return f"{prefix}{topic}"

@@ -1,0 +1,190 @@
+"""Kafka plumbing that works on Apache Kafka and on the embedded Tansu broker alike.
+
+Tansu forgets everything when it stops, and a producer's send re-creates a lost topic
+with the wrong partition count, so topics are created explicitly before any producer or
+consumer touches them, and whoever finds a topic missing is told (``on_created``) so it
+can re-publish its history from the database, which is the truth.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from pydantic import ValidationError
+
+from shared.events import AnyEvent, parse_event
+from shared.events.topics import PARTITIONS, topic_name
+
+log = logging.getLogger(__name__)
+
+TopicsCreated = Callable[[set[str]], Awaitable[None]]
+
+
+async def ensure_topics(bootstrap: str, topics: Sequence[str], prefix: str = "") -> set[str]:
+    """Create the missing topics with their fixed partition counts; return the ones created."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [t for t in topics if topic_name(t, prefix) not in existing]
+        created: set[str] = set()
+        for topic in missing:
+            try:
+                await admin.create_topics(
+                    [NewTopic(topic_name(topic, prefix), PARTITIONS[topic], replication_factor=1)]
+                )
+                created.add(topic)
+            except TopicAlreadyExistsError:
+                pass  # another instance won the race; it re-publishes, not us
+        return created
+    finally:
+        await admin.close()
+
+
+class KafkaProducerFactory:
+    """One lazily started producer (acks=all, never idempotent: Tansu refuses that)."""
+
+    def __init__(
+        self,
+        bootstrap: str,
+        topics: Sequence[str],
+        *,
+        prefix: str = "",
+        on_created: TopicsCreated | None = None,
+    ) -> None:
+        self._bootstrap = bootstrap
+        self._topics = list(topics)
+        self._prefix = prefix
+        self._on_created = on_created
+        self._producer: AIOKafkaProducer | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def connected(self) -> bool:
+        return self._producer is not None
+
+    async def get(self) -> AIOKafkaProducer:
+        async with self._lock:
+            if self._producer is None:
+                created = await ensure_topics(self._bootstrap, self._topics, self._prefix)
+                if created and self._on_created is not None:
+                    await self._on_created(created)
+                producer = AIOKafkaProducer(
+                    bootstrap_servers=self._bootstrap,
+                    acks="all",
+                    enable_idempotence=False,
+                    linger_ms=5,
+                    request_timeout_ms=15_000,
+                )
+                await producer.start()
+                self._producer = producer
+            return self._producer
+
+    async def reset(self) -> None:
+        """Drop the producer after an error; the next ``get`` re-checks the topics."""
+        async with self._lock:
+            producer, self._producer = self._producer, None
+        if producer is not None:
+            try:
+                await asyncio.wait_for(producer.stop(), timeout=5)
+            except Exception as exc:  # a dead broker may make stop() fail too
+                log.debug("producer stop: %s", exc)
+
+
+EventBatchHandler = Callable[[list[AnyEvent]], Awaitable[None]]
+
+
+class EventConsumer:
+    """A consumer-group member that hands batches to a handler, committing offsets after.
+
+    The handler applies the whole batch in one database transaction and records each
+    event id there, so a redelivered batch changes nothing. Commits are bounded by a
+    timeout; when one fires the consumer is rebuilt instead of hanging.
+    """
+
+    def __init__(
+        self,
+        bootstrap: str,
+        topics: Sequence[str],
+        group_id: str,
+        handler: EventBatchHandler,
+        *,
+        prefix: str = "",
+        commit_timeout: float = 10.0,
+        max_records: int = 500,
+    ) -> None:
+        self._bootstrap = bootstrap
+        self._topics = list(topics)
+        self._group_id = group_id
+        self._handler = handler
+        self._prefix = prefix
+        self._commit_timeout = commit_timeout
+        self._max_records = max_records
+        self.connected = False
+        self.applied = 0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        backoff = 0.5
+        while not stop.is_set():
+            consumer: AIOKafkaConsumer | None = None
+            try:
+                await ensure_topics(self._bootstrap, self._topics, self._prefix)
+                consumer = AIOKafkaConsumer(
+                    *[topic_name(t, self._prefix) for t in self._topics],
+                    bootstrap_servers=self._bootstrap,
+                    group_id=self._group_id,
+                    enable_auto_commit=False,
+                    auto_offset_reset="earliest",
+                    session_timeout_ms=10_000,
+                    heartbeat_interval_ms=1_000,
+                    max_poll_interval_ms=60_000,
+                )
+                await consumer.start()
+                self.connected = True
+                backoff = 0.5
+                await self._consume(consumer, stop)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("consumer %s: %s; rebuilding in %.1fs", self._group_id, exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+            finally:
+                self.connected = False
+                if consumer is not None:
+                    try:
+                        await asyncio.wait_for(consumer.stop(), timeout=5)
+                    except Exception as exc:
+                        log.debug("consumer stop: %s", exc)
+
+    async def _consume(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            batches = await consumer.getmany(timeout_ms=500, max_records=self._max_records)
+            records = [record for part in batches.values() for record in part]
+            if not records:
+                continue
+            events = [e for e in (_decode(r) for r in records) if e is not None]
+            if events:
+                await self._handler(events)
+                self.applied += len(events)
+            await asyncio.wait_for(consumer.commit(), timeout=self._commit_timeout)
+
+
+def _decode(record: ConsumerRecord) -> AnyEvent | None:
+    """Parse a message; one that no version of our contract can read is logged and skipped."""
+    try:
+        return parse_event(record.value)
+    except ValidationError as exc:
+        log.error(
+            "skipping unreadable event at %s[%s]@%s: %s",
+            record.topic,
+            record.partition,
+            record.offset,
+            exc.errors()[:1],
+        )
+        return None

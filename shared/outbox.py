@@ -1,0 +1,145 @@
+"""Transactional outbox: the event row is written in the caller's transaction.
+
+A relay later publishes unsent rows (acks=all) and marks them sent only after the
+broker has acknowledged them, so a broker outage delays events but never loses them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, Index, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import Field, SQLModel, col
+
+from shared.db import UTCDateTime, is_sqlite
+from shared.events import EnvelopeBase, utcnow
+from shared.events.topics import topic_name
+from shared.kafka import KafkaProducerFactory
+
+log = logging.getLogger(__name__)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One event waiting to be published, in the owning service's own database."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_unsent", "sent_at", "seq"),)
+
+    seq: int | None = Field(default=None, primary_key=True)
+    event_id: uuid.UUID = Field(unique=True)
+    topic: str = Field(max_length=200)
+    key: str = Field(max_length=200)
+    event_type: str = Field(max_length=100)
+    body: dict = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+def add(session: AsyncSession, topic: str, envelope: EnvelopeBase) -> OutboxMessage:
+    """Queue an event in the caller's transaction; it is published after that commit."""
+    row = OutboxMessage(
+        event_id=envelope.event_id,
+        topic=topic,
+        key=envelope.key,
+        event_type=envelope.type,
+        body=envelope.model_dump(mode="json"),
+    )
+    session.add(row)
+    return row
+
+
+async def mark_all_unsent(session: AsyncSession, topic: str) -> int:
+    """Re-queue a topic's whole history: the broker lost it, the database is the truth."""
+    result = await session.execute(
+        update(OutboxMessage).where(col(OutboxMessage.topic) == topic).values(sent_at=None)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+class OutboxRelay:
+    """Publishes unsent outbox rows in order; safe to run in several instances at once."""
+
+    def __init__(
+        self,
+        factory: async_sessionmaker[AsyncSession],
+        producers: KafkaProducerFactory,
+        *,
+        database_url: str,
+        topic_prefix: str = "",
+        batch_size: int = 500,
+        interval: float = 0.2,
+    ) -> None:
+        self._factory = factory
+        self._producers = producers
+        self._skip_locked = not is_sqlite(database_url)
+        self._prefix = topic_prefix
+        self._batch_size = batch_size
+        self._interval = interval
+        self._wakeup = asyncio.Event()
+        self.published = 0
+
+    def notify(self) -> None:
+        """Called after a commit that added rows, so they go out without waiting a tick."""
+        self._wakeup.set()
+
+    async def publish_pending(self) -> int:
+        """Publish one batch; returns how many rows went out."""
+        async with self._factory() as session, session.begin():
+            query = (
+                select(OutboxMessage)
+                .where(col(OutboxMessage.sent_at).is_(None))
+                .order_by(col(OutboxMessage.seq))
+                .limit(self._batch_size)
+            )
+            if self._skip_locked:
+                query = query.with_for_update(skip_locked=True)
+            rows = (await session.execute(query)).scalars().all()
+            if not rows:
+                return 0
+            producer = await self._producers.get()
+            futures = [
+                await producer.send(
+                    topic_name(row.topic, self._prefix),
+                    key=row.key.encode(),
+                    value=_encode(row.body),
+                )
+                for row in rows
+            ]
+            await asyncio.gather(*futures)
+            now = utcnow()
+            for row in rows:
+                row.sent_at = now
+        self.published += len(rows)
+        return len(rows)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Loop until stopped: publish, and back off (up to 10 s) while the broker is away."""
+        backoff = self._interval
+        while not stop.is_set():
+            try:
+                sent = await self.publish_pending()
+                backoff = self._interval
+                if sent:
+                    continue
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # broker away or database busy: retry, never crash
+                log.warning("outbox relay: %s; retrying in %.1fs", exc, backoff)
+                await self._producers.reset()
+                backoff = min(backoff * 2, 10.0)
+            self._wakeup.clear()
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), timeout=backoff)
+            except TimeoutError:
+                pass
+
+
+def _encode(body: dict) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

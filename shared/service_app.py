@@ -1,0 +1,89 @@
+"""The lifecycle every service shares: engine, outbox relay, consumers, started in lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from shared import outbox
+from shared.config import ServiceSettings
+from shared.db import create_engine, session_factory, unit_of_work
+from shared.kafka import EventConsumer, KafkaProducerFactory
+from shared.web import database_ready
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """What a running service holds; kept on ``app.state.runtime``."""
+
+    settings: ServiceSettings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    relay: outbox.OutboxRelay | None = None
+    producers: KafkaProducerFactory | None = None
+    consumers: list[EventConsumer] = field(default_factory=list)
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def ready(self) -> dict[str, bool]:
+        checks = {"database": await database_ready(self.engine)}
+        if self.producers is not None:
+            checks["broker"] = self.producers.connected or self.relay is None
+        if self.consumers:
+            checks["consumers"] = all(c.connected for c in self.consumers)
+        return checks
+
+
+def build_runtime(settings: ServiceSettings, produces: Sequence[str] = ()) -> Runtime:
+    """Engine and, for a service that publishes, an outbox relay re-publishing lost topics."""
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    runtime = Runtime(settings=settings, engine=engine, sessions=sessions)
+    if produces:
+
+        async def republish(created: set[str]) -> None:
+            async with unit_of_work(sessions) as session:
+                for topic in created:
+                    count = await outbox.mark_all_unsent(session, topic)
+                    log.warning("topic %s was missing: re-publishing %d events", topic, count)
+
+        runtime.producers = KafkaProducerFactory(
+            settings.kafka_bootstrap_servers,
+            produces,
+            prefix=settings.topic_prefix,
+            on_created=republish,
+        )
+        runtime.relay = outbox.OutboxRelay(
+            sessions,
+            runtime.producers,
+            database_url=settings.database_url,
+            topic_prefix=settings.topic_prefix,
+            interval=settings.relay_interval_seconds,
+        )
+    return runtime
+
+
+@contextlib.asynccontextmanager
+async def running(runtime: Runtime) -> AsyncIterator[Runtime]:
+    """Start the relay and consumers as background tasks; stop them cleanly on exit."""
+    if runtime.relay is not None:
+        runtime.tasks.append(asyncio.create_task(runtime.relay.run(runtime.stop)))
+    for consumer in runtime.consumers:
+        runtime.tasks.append(asyncio.create_task(consumer.run(runtime.stop)))
+    try:
+        yield runtime
+    finally:
+        runtime.stop.set()
+        for task in runtime.tasks:
+            task.cancel()
+        await asyncio.gather(*runtime.tasks, return_exceptions=True)
+        if runtime.producers is not None:
+            await runtime.producers.reset()
+        await runtime.engine.dispose()

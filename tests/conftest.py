@@ -1,0 +1,108 @@
+"""Session fixtures: real PostgreSQL (SQLite only where PostgreSQL cannot be reached outside CI)
+and the real embedded broker, both shared by the whole run."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared import migrate
+from shared.broker import EmbeddedBroker, start_broker
+from shared.db import create_engine, is_sqlite
+
+PG_HOST, PG_PORT = "127.0.0.1", 5432
+SERVICES = ("documents", "feedback", "aggregator")
+
+
+def _postgres_reachable() -> bool:
+    try:
+        socket.create_connection((PG_HOST, PG_PORT), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+async def _create_databases(names: list[str]) -> None:
+    admin = create_engine(f"postgresql+asyncpg://{PG_HOST}:{PG_PORT}/test", isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        for name in names:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    await admin.dispose()
+
+
+async def _drop_databases(names: list[str]) -> None:
+    admin = create_engine(f"postgresql+asyncpg://{PG_HOST}:{PG_PORT}/test", isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        for name in names:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """One migrated database per service, as in production: PostgreSQL, or SQLite off-CI."""
+    if _postgres_reachable():
+        run = uuid.uuid4().hex[:8]
+        names = {s: f"gopy_test_{s}_{run}" for s in SERVICES}
+        asyncio.run(_create_databases(list(names.values())))
+        urls = {s: f"postgresql+asyncpg://{PG_HOST}:{PG_PORT}/{n}" for s, n in names.items()}
+    elif os.environ.get("CI"):
+        pytest.fail("CI must run against PostgreSQL at 127.0.0.1:5432, which is not reachable")
+    else:
+        folder = tmp_path_factory.mktemp("db")
+        urls = {s: f"sqlite+aiosqlite:///{folder / (s + '.db')}" for s in SERVICES}
+        names = {}
+    for service, url in urls.items():
+        migrate.upgrade(service, url)
+    yield urls
+    if names:
+        asyncio.run(_drop_databases(list(names.values())))
+
+
+@pytest.fixture(scope="session")
+def broker() -> Iterator[EmbeddedBroker]:
+    """The real Tansu broker on a free port, for the whole session."""
+    running = start_broker()
+    yield running
+    running.stop()
+
+
+async def truncate_all(engine: AsyncEngine) -> None:
+    """Empty every table of a service's database (except Alembic's) between tests."""
+    async with engine.begin() as conn:
+        if is_sqlite(str(engine.url)):
+            names = [r[0] for r in await conn.execute(text(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+                "AND name != 'alembic_version'"))]
+            for name in names:
+                await conn.execute(text(f'DELETE FROM "{name}"'))
+        else:
+            names = [r[0] for r in await conn.execute(text(
+                "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+                "AND tablename != 'alembic_version'"))]
+            if names:
+                await conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " CASCADE"))
+
+
+@pytest.fixture
+async def clean_databases(database_urls: dict[str, str]) -> AsyncIterator[dict[str, str]]:
+    """The per-service databases, emptied before the test."""
+    for url in database_urls.values():
+        engine = create_engine(url)
+        await truncate_all(engine)
+        await engine.dispose()
+    yield database_urls
+
+
+@pytest.fixture
+def topic_prefix() -> str:
+    """Each test gets its own topics on the shared broker, so tests never see each other."""
+    return f"t{uuid.uuid4().hex[:10]}."
