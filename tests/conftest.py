@@ -30,7 +30,9 @@ def _postgres_reachable() -> bool:
 
 
 async def _create_databases(names: list[str]) -> None:
-    admin = create_engine(f"postgresql+asyncpg://{PG_HOST}:{PG_PORT}/test", isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        f"postgresql+asyncpg://{PG_HOST}:{PG_PORT}/test", isolation_level="AUTOCOMMIT"
+    )
     async with admin.connect() as conn:
         for name in names:
             await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -39,7 +41,9 @@ async def _create_databases(names: list[str]) -> None:
 
 
 async def _drop_databases(names: list[str]) -> None:
-    admin = create_engine(f"postgresql+asyncpg://{PG_HOST}:{PG_PORT}/test", isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        f"postgresql+asyncpg://{PG_HOST}:{PG_PORT}/test", isolation_level="AUTOCOMMIT"
+    )
     async with admin.connect() as conn:
         for name in names:
             await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -79,17 +83,31 @@ async def truncate_all(engine: AsyncEngine) -> None:
     """Empty every table of a service's database (except Alembic's) between tests."""
     async with engine.begin() as conn:
         if is_sqlite(str(engine.url)):
-            names = [r[0] for r in await conn.execute(text(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
-                "AND name != 'alembic_version'"))]
+            names = [
+                r[0]
+                for r in await conn.execute(
+                    text(
+                        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+                        "AND name != 'alembic_version'"
+                    )
+                )
+            ]
             for name in names:
                 await conn.execute(text(f'DELETE FROM "{name}"'))
         else:
-            names = [r[0] for r in await conn.execute(text(
-                "SELECT tablename FROM pg_tables WHERE schemaname='public' "
-                "AND tablename != 'alembic_version'"))]
+            names = [
+                r[0]
+                for r in await conn.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+                        "AND tablename != 'alembic_version'"
+                    )
+                )
+            ]
             if names:
-                await conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " CASCADE"))
+                await conn.execute(
+                    text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " CASCADE")
+                )
 
 
 @pytest.fixture

@@ -15,18 +15,44 @@ def document_state(status: str = "open", sections: int = 3) -> ev.DocumentState:
     child = uuid.uuid4()
     infos = [
         ev.SectionInfo(id=part, position=0, level=1, number="I", title="Kết quả", path=["I"]),
-        ev.SectionInfo(id=child, parent_id=part, position=1, level=2, number="1", title="Kinh tế",
-                       path=["I", "1"]),
-        ev.SectionInfo(id=uuid.uuid4(), parent_id=child, position=2, level=3, number="1.1",
-                       title="Nông nghiệp", path=["I", "1", "1.1"]),
+        ev.SectionInfo(
+            id=child,
+            parent_id=part,
+            position=1,
+            level=2,
+            number="1",
+            title="Kinh tế",
+            path=["I", "1"],
+        ),
+        ev.SectionInfo(
+            id=uuid.uuid4(),
+            parent_id=child,
+            position=2,
+            level=3,
+            number="1.1",
+            title="Nông nghiệp",
+            path=["I", "1", "1.1"],
+        ),
     ]
     for n in range(3, sections):
-        infos.append(ev.SectionInfo(id=uuid.uuid4(), position=n, level=1, number=f"P{n}",
-                                    title=f"Phần {n}", path=[f"P{n}"]))
+        infos.append(
+            ev.SectionInfo(
+                id=uuid.uuid4(),
+                position=n,
+                level=1,
+                number=f"P{n}",
+                title=f"Phần {n}",
+                path=[f"P{n}"],
+            )
+        )
     return ev.DocumentState(
-        document_id=uuid.uuid4(), slug=f"du-thao-{uuid.uuid4().hex[:6]}", title="Dự thảo Báo cáo",
+        document_id=uuid.uuid4(),
+        slug=f"du-thao-{uuid.uuid4().hex[:6]}",
+        title="Dự thảo Báo cáo",
         status=status,  # type: ignore[arg-type]
-        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=30), sections=infos,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+        sections=infos,
     )
 
 
@@ -34,9 +60,21 @@ def published(state: ev.DocumentState) -> ev.DocumentPublished:
     return ev.DocumentPublished(producer="documents", payload=state)
 
 
-def submitted(state: ev.DocumentState, section_index: int | None = 2, channel: str = "web",
-              comment_id: uuid.UUID | None = None) -> ev.CommentSubmitted:
+def submitted(
+    state: ev.DocumentState,
+    section_index: int | None = 2,
+    channel: str = "web",
+    comment_id: uuid.UUID | None = None,
+) -> ev.CommentSubmitted:
     section_id = state.sections[section_index].id if section_index is not None else None
-    return ev.CommentSubmitted(producer="feedback", payload=ev.CommentSubmittedPayload(
-        comment_id=comment_id or uuid.uuid4(), document_id=state.document_id, section_id=section_id,
-        channel=channel, text="Đề nghị bổ sung số liệu.", submitted_at=ev.utcnow()))  # type: ignore[arg-type]
+    return ev.CommentSubmitted(
+        producer="feedback",
+        payload=ev.CommentSubmittedPayload(
+            comment_id=comment_id or uuid.uuid4(),
+            document_id=state.document_id,
+            section_id=section_id,
+            channel=channel,
+            text="Đề nghị bổ sung số liệu.",
+            submitted_at=ev.utcnow(),
+        ),
+    )  # type: ignore[arg-type]

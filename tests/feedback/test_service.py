@@ -36,8 +36,11 @@ async def _count(session: AsyncSession, model: type) -> int:
 
 
 def _draft(state: ev.DocumentState, **overrides: object) -> service.CommentDraft:
-    values: dict[str, object] = {"document_id": state.document_id, "section_id": state.sections[1].id,
-                                 "text": "Ý kiến đóng góp"}
+    values: dict[str, object] = {
+        "document_id": state.document_id,
+        "section_id": state.sections[1].id,
+        "text": "Ý kiến đóng góp",
+    }
     values.update(overrides)
     return service.CommentDraft(**values)  # type: ignore[arg-type]
 
@@ -46,7 +49,9 @@ class TestAccept:
     async def test_comment_and_outbox_row_are_stored_together(self, session: AsyncSession) -> None:
         state = document_state()
         await _catalogue(session, state)
-        comment = await service.submit_comment(session, _draft(state), channel="web", max_chars=20_000)
+        comment = await service.submit_comment(
+            session, _draft(state), channel="web", max_chars=20_000
+        )
         await session.commit()
         row = (await session.execute(select(OutboxMessage))).scalar_one()
         assert row.key == str(comment.id) and row.event_type == "comment.submitted"
@@ -59,7 +64,9 @@ class TestAccept:
         state = document_state()
         await _catalogue(session, state)
         decomposed = "Go\u0301p y\u0301"
-        comment = await service.submit_comment(session, _draft(state, text=decomposed), channel="web", max_chars=100)
+        comment = await service.submit_comment(
+            session, _draft(state, text=decomposed), channel="web", max_chars=100
+        )
         assert comment.text == "Góp ý"
 
     def test_receipts_are_unambiguous(self) -> None:
@@ -88,7 +95,9 @@ class TestRefuse:
         state = document_state()
         await _catalogue(session, state)
         with pytest.raises(service.InvalidComment, match=message):
-            await service.submit_comment(session, _draft(state, **overrides), channel="web", max_chars=100)
+            await service.submit_comment(
+                session, _draft(state, **overrides), channel="web", max_chars=100
+            )
         await session.rollback()
         assert await _count(session, Comment) == 0
         assert await _count(session, OutboxMessage) == 0
@@ -98,7 +107,9 @@ class TestRefuse:
         await _catalogue(session, state)
         late = state.closes_at + timedelta(seconds=1)  # type: ignore[operator]
         with pytest.raises(service.InvalidComment, match="hết thời hạn"):
-            await service.submit_comment(session, _draft(state), channel="web", max_chars=100, now=late)
+            await service.submit_comment(
+                session, _draft(state), channel="web", max_chars=100, now=late
+            )
 
     async def test_a_window_not_yet_open_refuses(self, session: AsyncSession) -> None:
         state = document_state(status="draft")
@@ -106,11 +117,18 @@ class TestRefuse:
         with pytest.raises(service.InvalidComment, match="chưa mở"):
             await service.submit_comment(session, _draft(state), channel="web", max_chars=100)
 
-    async def test_an_older_document_event_does_not_overwrite_a_newer_one(self, session: AsyncSession) -> None:
+    async def test_an_older_document_event_does_not_overwrite_a_newer_one(
+        self, session: AsyncSession
+    ) -> None:
         state = document_state()
-        newer = ev.ConsultationClosed(producer="documents", payload=state.model_copy(update={"status": "closed"}))
-        older = ev.DocumentPublished(producer="documents", payload=state,
-                                     occurred_at=newer.occurred_at - timedelta(seconds=5))
+        newer = ev.ConsultationClosed(
+            producer="documents", payload=state.model_copy(update={"status": "closed"})
+        )
+        older = ev.DocumentPublished(
+            producer="documents",
+            payload=state,
+            occurred_at=newer.occurred_at - timedelta(seconds=5),
+        )
         await service.apply_document_events(session, [newer, older])
         await session.commit()
         with pytest.raises(service.InvalidComment, match="hết thời hạn"):

@@ -16,8 +16,15 @@ SNAPSHOT = Path(__file__).parent / "event_schemas.json"
 def _samples() -> list[ev.EnvelopeBase]:
     doc_id, comment_id, section_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     state = ev.DocumentState(
-        document_id=doc_id, slug="du-thao", title="Dự thảo", status="open",
-        sections=[ev.SectionInfo(id=section_id, position=0, level=1, number="I", title="Mở đầu", path=["I"])],
+        document_id=doc_id,
+        slug="du-thao",
+        title="Dự thảo",
+        status="open",
+        sections=[
+            ev.SectionInfo(
+                id=section_id, position=0, level=1, number="I", title="Mở đầu", path=["I"]
+            )
+        ],
     )
     ref = {"comment_id": comment_id, "document_id": doc_id}
     return [
@@ -25,13 +32,29 @@ def _samples() -> list[ev.EnvelopeBase]:
         ev.DocumentUpdated(producer="documents", payload=state),
         ev.ConsultationOpened(producer="documents", payload=state),
         ev.ConsultationClosed(producer="documents", payload=state),
-        ev.CommentSubmitted(producer="feedback", payload=ev.CommentSubmittedPayload(
-            **ref, section_id=section_id, channel="web", text="Góp ý về mục I", submitted_at=ev.utcnow())),
-        ev.SectionReassigned(producer="feedback", payload=ev.SectionReassignedPayload(
-            **ref, state_version=2, to_section_id=section_id)),
-        ev.CommentMarkedSpam(producer="feedback", payload=ev.CommentStatusPayload(**ref, state_version=2)),
-        ev.CommentMarkedDuplicate(producer="feedback", payload=ev.CommentStatusPayload(**ref, state_version=2)),
-        ev.CommentWithdrawn(producer="feedback", payload=ev.CommentStatusPayload(**ref, state_version=2)),
+        ev.CommentSubmitted(
+            producer="feedback",
+            payload=ev.CommentSubmittedPayload(
+                **ref,
+                section_id=section_id,
+                channel="web",
+                text="Góp ý về mục I",
+                submitted_at=ev.utcnow(),
+            ),
+        ),
+        ev.SectionReassigned(
+            producer="feedback",
+            payload=ev.SectionReassignedPayload(**ref, state_version=2, to_section_id=section_id),
+        ),
+        ev.CommentMarkedSpam(
+            producer="feedback", payload=ev.CommentStatusPayload(**ref, state_version=2)
+        ),
+        ev.CommentMarkedDuplicate(
+            producer="feedback", payload=ev.CommentStatusPayload(**ref, state_version=2)
+        ),
+        ev.CommentWithdrawn(
+            producer="feedback", payload=ev.CommentStatusPayload(**ref, state_version=2)
+        ),
     ]
 
 
@@ -45,7 +68,7 @@ class TestRoundTrip:
     def test_comment_events_are_keyed_by_comment_and_document_events_by_document(self) -> None:
         for event in _samples():
             payload = event.payload
-            expected = getattr(payload, "comment_id", None) or getattr(payload, "document_id")
+            expected = getattr(payload, "comment_id", None) or payload.document_id
             assert event.key == str(expected)
 
     def test_unknown_fields_are_ignored_so_producers_can_add_fields(self) -> None:
@@ -61,7 +84,9 @@ class TestRoundTrip:
 
 
 def test_json_schema_matches_snapshot() -> None:
-    schema = json.dumps(ev.event_adapter.json_schema(), indent=1, sort_keys=True, ensure_ascii=False)
+    schema = json.dumps(
+        ev.event_adapter.json_schema(), indent=1, sort_keys=True, ensure_ascii=False
+    )
     if not SNAPSHOT.exists():
         SNAPSHOT.write_text(schema + "\n", encoding="utf-8")
     assert SNAPSHOT.read_text(encoding="utf-8") == schema + "\n", (
