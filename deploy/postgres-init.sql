@@ -1,0 +1,4 @@
+-- Each service owns its own database (DESIGN.md section 1).
+CREATE DATABASE documents;
+CREATE DATABASE feedback;
+CREATE DATABASE aggregator;
