@@ -1,0 +1,24 @@
+"""Parser of draft documents: the section tree citizens comment on, section by section.
+
+Public interface used by the documents service (see DESIGN.md section 6).
+"""
+
+from __future__ import annotations
+
+from .api import invitation_record, outline_records, parse_docx, parse_file
+from .model import Block, Invitation, Paragraph, ParsedDocument, Section, Table
+from .parser import parse_text
+
+__all__ = [
+    "Block",
+    "Invitation",
+    "Paragraph",
+    "ParsedDocument",
+    "Section",
+    "Table",
+    "invitation_record",
+    "outline_records",
+    "parse_docx",
+    "parse_file",
+    "parse_text",
+]
