@@ -50,8 +50,10 @@ def main() -> None:
     parse = _time(parse_text, text, repeat)
     base = _time(_baseline, text, repeat)
     sections = len(parse_text(text).sections)
-    print(f"seed: {path.name} ({len(text):,} chars, {text.count(chr(10)) + 1:,} lines, "
-          f"{sections} sections), N={repeat}")
+    print(
+        f"seed: {path.name} ({len(text):,} chars, {text.count(chr(10)) + 1:,} lines, "
+        f"{sections} sections), N={repeat}"
+    )
     print(f"parse_text:             {parse * 1000:9.2f} ms/run")
     print(f"splitlines + NFC:       {base * 1000:9.2f} ms/run")
     print(f"ratio parse / baseline: {parse / base:9.1f}x")

@@ -48,7 +48,13 @@ class TestDocx:
         from_text = outline_records(parse_text("\n".join(t for t, _ in LINES)))
         assert _shape(from_docx) == _shape(from_text)
         assert [r["number"] for r in from_docx] == [
-            "Phần thứ nhất", "I", "1", "1.1", "2", "a", "II",
+            "Phần thứ nhất",
+            "I",
+            "1",
+            "1.1",
+            "2",
+            "a",
+            "II",
         ]
 
     def test_line_counts_non_empty_paragraphs(self, tmp_path: Path) -> None:

@@ -7,8 +7,7 @@ import datetime
 from services.documents.parsing import invitation_record, parse_text
 
 BODY = (
-    "I. KẾT QUẢ\n1. Kinh tế\n"
-    "Lũy kế số vốn đã giải ngân từ đầu năm đến ngày 30/10/2019 là 386 tỷ.\n"
+    "I. KẾT QUẢ\n1. Kinh tế\nLũy kế số vốn đã giải ngân từ đầu năm đến ngày 30/10/2019 là 386 tỷ.\n"
 )
 
 
@@ -56,7 +55,10 @@ class TestInvitation:
     def test_report_dates_are_not_a_deadline(self) -> None:
         record = invitation_record(parse_text(BODY))
         assert record == {
-            "emails": [], "postal_addresses": [], "deadline": None, "postage_free": False,
+            "emails": [],
+            "postal_addresses": [],
+            "deadline": None,
+            "postage_free": False,
         }
 
     def test_invitation_outside_sections_wins_over_body(self) -> None:

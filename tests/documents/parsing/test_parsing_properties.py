@@ -35,7 +35,8 @@ def subtree(draw: st.DrawFn, kind_index: int, depth: int) -> Node:
     kind = KINDS[kind_index]
     node = Node(kind, 0, draw(phrase))
     deeper = [
-        k for k in range(kind_index + 1, len(KINDS))
+        k
+        for k in range(kind_index + 1, len(KINDS))
         if not (KINDS[k] == "arabic2" and kind != "arabic1")
     ]
     if deeper and depth < 4 and draw(st.integers(0, 3)) > 0:
@@ -77,14 +78,16 @@ def body_lines(draw: st.DrawFn) -> list[str]:
     out = []
     for k in kinds:
         text = draw(phrase)
-        out.append([
-            f"{text.capitalize()}.",
-            f"- {text.capitalize()}: tăng 3,5%.",
-            f"+ {text.capitalize()}.",
-            f"Toàn tỉnh có\n9.052 người {text}.",
-            f"Một là, {text}; Hai là, {text}.",
-            f"(1) {text.capitalize()} đạt 4.221 tỷ đồng.",
-        ][k])
+        out.append(
+            [
+                f"{text.capitalize()}.",
+                f"- {text.capitalize()}: tăng 3,5%.",
+                f"+ {text.capitalize()}.",
+                f"Toàn tỉnh có\n9.052 người {text}.",
+                f"Một là, {text}; Hai là, {text}.",
+                f"(1) {text.capitalize()} đạt 4.221 tỷ đồng.",
+            ][k]
+        )
     return out
 
 

@@ -27,8 +27,13 @@ class TestHeadingStyles:
             "Nội dung phần một.\n"
         )
         assert outline(text) == [
-            (3, 1, "Phần thứ nhất",
-             "ĐÁNH GIÁ TÌNH HÌNH THỰC HIỆN NGHỊ QUYẾT NHIỆM KỲ 2015 - 2020", ["Phần thứ nhất"])
+            (
+                3,
+                1,
+                "Phần thứ nhất",
+                "ĐÁNH GIÁ TÌNH HÌNH THỰC HIỆN NGHỊ QUYẾT NHIỆM KỲ 2015 - 2020",
+                ["Phần thứ nhất"],
+            )
         ]
 
     def test_part_upper_case_and_roman_and_same_line_title(self) -> None:
@@ -88,7 +93,11 @@ class TestHeadingStyles:
     def test_letters_nested_under_roman_when_document_does_so(self) -> None:
         text = "I. TÌNH HÌNH\nA. Kinh tế\n1. Nông nghiệp\nB. Xã hội\nII. NHIỆM VỤ\n"
         assert [(h[1], h[4]) for h in outline(text)] == [
-            (1, ["I"]), (2, ["I", "A"]), (3, ["I", "A", "1"]), (2, ["I", "B"]), (1, ["II"]),
+            (1, ["I"]),
+            (2, ["I", "A"]),
+            (3, ["I", "A", "1"]),
+            (2, ["I", "B"]),
+            (1, ["II"]),
         ]
 
     def test_letter_i_after_h_is_a_letter(self) -> None:
@@ -117,8 +126,7 @@ class TestRunOnItems:
 class TestSkippedLevels:
     def test_numbered_items_straight_under_a_part(self) -> None:
         text = (
-            "Phần thứ nhất\nKẾT QUẢ\n1. Kinh tế\n2. Xã hội\n"
-            "Phần thứ hai\nNHIỆM VỤ\nI. MỤC TIÊU\n"
+            "Phần thứ nhất\nKẾT QUẢ\n1. Kinh tế\n2. Xã hội\nPhần thứ hai\nNHIỆM VỤ\nI. MỤC TIÊU\n"
         )
         assert [(h[1], h[4]) for h in outline(text)] == [
             (1, ["Phần thứ nhất"]),
@@ -131,7 +139,9 @@ class TestSkippedLevels:
     def test_sub_items_straight_under_roman(self) -> None:
         text = "II. NHIỆM VỤ\n2.1. Kinh tế\n2.2. Xã hội\n"
         assert [(h[1], h[4]) for h in outline(text)] == [
-            (1, ["II"]), (2, ["II", "2.1"]), (2, ["II", "2.2"]),
+            (1, ["II"]),
+            (2, ["II", "2.1"]),
+            (2, ["II", "2.2"]),
         ]
 
 
@@ -188,7 +198,11 @@ class TestNumberingErrors:
     def test_dotted_number_standing_for_next_roman(self) -> None:
         doc = parse_text("I. KẾT QUẢ\n1. Kinh tế\n2. Xã hội\n1.2. HẠN CHẾ\n1. Kinh tế còn khó\n")
         assert [(s.level, s.path) for s in doc.sections] == [
-            (1, ["I"]), (2, ["I", "1"]), (2, ["I", "2"]), (1, ["1.2"]), (2, ["1.2", "1"]),
+            (1, ["I"]),
+            (2, ["I", "1"]),
+            (2, ["I", "2"]),
+            (1, ["1.2"]),
+            (2, ["1.2", "1"]),
         ]
         assert any("“1.2”" in w and "II" in w for w in doc.warnings)
 
@@ -199,7 +213,14 @@ class TestNumberingErrors:
         )
         doc = parse_text(text)
         assert [(s.number, s.level) for s in doc.sections] == [
-            ("I", 1), ("I.1", 2), ("1", 3), ("7", 3), ("7.4", 4), ("1.2", 2), ("1", 3), ("I.3", 2),
+            ("I", 1),
+            ("I.1", 2),
+            ("1", 3),
+            ("7", 3),
+            ("7.4", 4),
+            ("1.2", 2),
+            ("1", 3),
+            ("I.3", 2),
         ]
         assert doc.sections[5].path == ["I", "1.2"]
 
@@ -227,33 +248,73 @@ class TestPdfReflow:
         assert heads == [
             (5, 1, "A", "KẾT QUẢ ĐẠT ĐƯỢC", ["A"]),
             (7, 2, "1.1", "Cây lương thực", ["A", "1.1"]),
-            (21, 2, "7", "Về cải thiện môi trường đầu tư kinh doanh, thu hút đầu tư và phát "
-             "triển doanh nghiệp", ["A", "7"]),
+            (
+                21,
+                2,
+                "7",
+                "Về cải thiện môi trường đầu tư kinh doanh, thu hút đầu tư và phát "
+                "triển doanh nghiệp",
+                ["A", "7"],
+            ),
         ]
 
     def test_footnotes_do_not_break_the_paragraph(self) -> None:
         doc = parse_text(self.PDF)
         texts = [b.text for b in doc.sections[1].blocks if isinstance(b, Paragraph)]
         assert texts[0].startswith("Tập trung chỉ đạo")
-        assert texts[0].endswith("toàn tỉnh có 9.052 phòng học được xây mới trong năm, tăng so "
-                                 "với năm trước1 và vượt kế hoạch.")
+        assert texts[0].endswith(
+            "toàn tỉnh có 9.052 phòng học được xây mới trong năm, tăng so "
+            "với năm trước1 và vượt kế hoạch."
+        )
         assert "1 Do đo đạc, kiểm kê lại: Mường Chà giảm 15ha." in texts
-        assert doc.preamble == [Paragraph(
-            "Năm 2019, là năm then chốt có ý nghĩa quan trọng trong việc thực hiện các mục tiêu "
-            "của nghị quyết Đại hội Đảng bộ tỉnh lần thứ XIII và kế hoạch năm năm."
-        )]
+        assert doc.preamble == [
+            Paragraph(
+                "Năm 2019, là năm then chốt có ý nghĩa quan trọng trong việc thực hiện các mục tiêu "
+                "của nghị quyết Đại hội Đảng bộ tỉnh lần thứ XIII và kế hoạch năm năm."
+            )
+        ]
 
 
 class TestTables:
     def test_flattened_table_rebuilt_with_columns(self) -> None:
         cells = [
-            "S", "T", "T", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch", "Thực hiện",
-            "A", "Chỉ tiêu kinh tế", "\u00a0", "\u00a0", "\u00a0",
-            "1", "Tổng sản phẩm", "Tỷ đồng", "12.355,5", "17.327,5",
-            "\u00a0", "Tăng trưởng", "%/năm", "6,80", "6,83",
-            "2", "Cơ cấu GRDP", "%", "2", "3",
-            "B", "Chỉ tiêu xây dựng đảng", "\u00a0", "\u00a0", "\u00a0",
-            "3", "Kết nạp đảng viên", "ĐV/năm", "2.000", "2.500",
+            "S",
+            "T",
+            "T",
+            "Chỉ tiêu",
+            "Đơn vị tính",
+            "Kế hoạch",
+            "Thực hiện",
+            "A",
+            "Chỉ tiêu kinh tế",
+            "\u00a0",
+            "\u00a0",
+            "\u00a0",
+            "1",
+            "Tổng sản phẩm",
+            "Tỷ đồng",
+            "12.355,5",
+            "17.327,5",
+            "\u00a0",
+            "Tăng trưởng",
+            "%/năm",
+            "6,80",
+            "6,83",
+            "2",
+            "Cơ cấu GRDP",
+            "%",
+            "2",
+            "3",
+            "B",
+            "Chỉ tiêu xây dựng đảng",
+            "\u00a0",
+            "\u00a0",
+            "\u00a0",
+            "3",
+            "Kết nạp đảng viên",
+            "ĐV/năm",
+            "2.000",
+            "2.500",
         ]
         invite = "Mọi ý kiến đóng góp gửi về Email: a@b.vn."
         text = "1. Phụ lục\n\n" + "\n\n".join(cells) + "\n\n" + invite + "\n"
@@ -283,8 +344,11 @@ class TestMetadata:
     def test_title_block_goes_to_metadata(self) -> None:
         doc = parse_text(self.HEADER)
         assert doc.metadata == {
-            "issuer": "ỦY BAN NHÂN DÂN TỈNH LAI CHÂU", "number": "12/BC-UBND",
-            "place": "Lai Châu", "date": "2021-03-05", "kind": "BÁO CÁO",
+            "issuer": "ỦY BAN NHÂN DÂN TỈNH LAI CHÂU",
+            "number": "12/BC-UBND",
+            "place": "Lai Châu",
+            "date": "2021-03-05",
+            "kind": "BÁO CÁO",
         }
         assert doc.title == "Tình hình kinh tế - xã hội năm 2020"
         assert doc.preamble == [Paragraph("Kính gửi: Hội đồng nhân dân tỉnh.")]

@@ -112,7 +112,10 @@ class TestSeedInvitations:
 
         doc = parse_file(fixtures_dir / f"{SEEDS[1]}.txt")
         assert invitation_record(doc) == {
-            "emails": [], "postal_addresses": [], "deadline": None, "postage_free": False,
+            "emails": [],
+            "postal_addresses": [],
+            "deadline": None,
+            "postage_free": False,
         }
 
     def test_seed_002_has_no_invitation(self, fixtures_dir: Path) -> None:
@@ -120,5 +123,8 @@ class TestSeedInvitations:
 
         doc = parse_file(fixtures_dir / f"{SEEDS[2]}.txt")
         assert invitation_record(doc) == {
-            "emails": [], "postal_addresses": [], "deadline": None, "postage_free": False,
+            "emails": [],
+            "postal_addresses": [],
+            "deadline": None,
+            "postage_free": False,
         }
