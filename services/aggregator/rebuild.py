@@ -1,0 +1,88 @@
+"""Rebuild the aggregator's projection from the topics (DESIGN.md section 3).
+
+The tallies are a projection: this empties it and re-applies every event still on
+``documents.v1`` and ``comments.v1`` from the first offset to the end offsets seen at the
+start, in one transaction, so readers see the old tallies until the new ones are complete.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from sqlalchemy import delete
+from sqlmodel import col
+
+from services.aggregator import service
+from services.aggregator.config import AggregatorSettings
+from services.aggregator.models import AggregatedComment, AggregatedDocument, AggregatedSection
+from shared.db import create_engine, session_factory, unit_of_work
+from shared.events import AnyEvent, parse_event, topics
+from shared.events.topics import topic_name
+from shared.idempotency import ProcessedEvent
+from shared.kafka import ensure_topics
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+
+
+async def _read_all(settings: AggregatorSettings, progress: Progress) -> list[AnyEvent]:
+    names = [topic_name(t, settings.topic_prefix) for t in (topics.DOCUMENTS, topics.COMMENTS)]
+    await ensure_topics(
+        settings.kafka_bootstrap_servers, [topics.DOCUMENTS, topics.COMMENTS], settings.topic_prefix
+    )
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False, group_id=None
+    )
+    await consumer.start()
+    try:
+        partitions = [
+            TopicPartition(n, p)
+            for n in names
+            for p in sorted(consumer.partitions_for_topic(n) or set())
+        ]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        total = sum(ends.values())
+        events: list[AnyEvent] = []
+        read = 0
+        remaining = {tp for tp in partitions if ends[tp] > 0}
+        while remaining:
+            batch = await consumer.getmany(*remaining, timeout_ms=1000, max_records=1000)
+            for tp, records in batch.items():
+                for record in records:
+                    if record.offset < ends[tp]:
+                        read += 1
+                        try:
+                            events.append(parse_event(record.value))
+                        except ValueError as exc:
+                            log.error("skipping unreadable event %s@%s: %s", tp, record.offset, exc)
+                if await consumer.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
+            progress(read, total)
+        # Documents first: a comment's section must exist before it is tallied.
+        events.sort(key=lambda e: 0 if e.type.startswith("document.") else 1)
+        return events
+    finally:
+        await consumer.stop()
+
+
+async def rebuild(settings: AggregatorSettings, progress: Progress) -> int:
+    """Replace the projection with one rebuilt from the topics; return events applied."""
+    events = await _read_all(settings, progress)
+    engine = create_engine(settings.database_url)
+    try:
+        async with unit_of_work(session_factory(engine)) as session:
+            for model in (AggregatedComment, AggregatedSection, AggregatedDocument):
+                await session.execute(delete(model))
+            await session.execute(
+                delete(ProcessedEvent).where(col(ProcessedEvent.consumer) == service.CONSUMER)
+            )
+            applied = 0
+            for start in range(0, len(events), 500):
+                applied += await service.apply_events(session, events[start : start + 500])
+        return applied
+    finally:
+        await engine.dispose()

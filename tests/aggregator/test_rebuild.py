@@ -1,0 +1,73 @@
+"""The projection can be rebuilt from the topics alone, with progress, to exact totals."""
+
+from __future__ import annotations
+
+from aiokafka import AIOKafkaProducer
+
+from services.aggregator import service
+from services.aggregator.config import AggregatorSettings
+from services.aggregator.rebuild import rebuild
+from shared import events as ev
+from shared.broker import EmbeddedBroker
+from shared.db import create_engine, session_factory, unit_of_work
+from shared.events.topics import topic_name
+from shared.kafka import ensure_topics
+from tests.factories import document_state, published, submitted
+
+
+async def test_rebuild_replaces_a_wrong_projection_with_the_topics_truth(
+    clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str
+) -> None:
+    settings = AggregatorSettings(
+        database_url=clean_databases["aggregator"],
+        kafka_bootstrap_servers=broker.bootstrap,
+        topic_prefix=topic_prefix,
+    )
+    state = document_state(sections=4)
+    comments = [submitted(state, 2), submitted(state, 2, "email"), submitted(state, 3, "post")]
+    spam = ev.CommentMarkedSpam(
+        producer="feedback",
+        payload=ev.CommentStatusPayload(
+            comment_id=comments[0].payload.comment_id,
+            document_id=state.document_id,
+            state_version=2,
+        ),
+    )
+    history: list[ev.EnvelopeBase] = [published(state), *comments, spam]
+    await ensure_topics(broker.bootstrap, [ev.topics.DOCUMENTS, ev.topics.COMMENTS], topic_prefix)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=broker.bootstrap, acks="all", enable_idempotence=False
+    )
+    await producer.start()
+    try:
+        for event in history:
+            topic = (
+                ev.topics.DOCUMENTS if event.type.startswith("document.") else ev.topics.COMMENTS
+            )
+            await producer.send_and_wait(
+                topic_name(topic, topic_prefix), ev.serialize_event(event), key=event.key.encode()
+            )
+    finally:
+        await producer.stop()
+
+    engine = create_engine(settings.database_url)
+    factory = session_factory(engine)
+    async with unit_of_work(
+        factory
+    ) as session:  # a projection that drifted: one comment twice over
+        await service.apply_events(session, [published(state), comments[1], submitted(state, 0)])
+
+    seen: list[tuple[int, int]] = []
+    applied = await rebuild(settings, lambda done, total: seen.append((done, total)))
+
+    assert applied == len(history)
+    assert seen and seen[-1] == (len(history), len(history))
+    async with unit_of_work(factory) as session:
+        totals = {
+            tuple(t.path): (t.total, t.by_channel)
+            for t in await service.tallies(session, state.document_id)
+        }
+    await engine.dispose()
+    assert totals[("I", "1", "1.1")] == (1, {"web": 0, "email": 1, "post": 0})
+    assert totals[("I",)][0] == 1
+    assert totals[("P3",)] == (1, {"web": 0, "email": 0, "post": 1})
