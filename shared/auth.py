@@ -2,7 +2,8 @@
 
 Tokens are JWTs signed with HS256 under a key id (``kid``); the first configured key
 signs and every configured key verifies, so a key can be rotated without a flag day.
-No service reads another's tables to check a token.
+No service reads another's tables to check a token: revocations reach each service
+as events (``staff.v1``, see ``shared.revocation``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import jwt
 from shared.events import utcnow
 
 ROLES = ("admin", "reviewer", "clerk")
+ROLE_LABELS = {"admin": "Quản trị", "reviewer": "Tổng hợp, biên tập", "clerk": "Văn thư"}
 ISSUER = "gopy"
+SESSION_COOKIE = "gopy_session"
 
 
 def key_id(secret: str) -> str:
@@ -25,17 +28,30 @@ def key_id(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()[:12]
 
 
+def token_digest(token: str) -> str:
+    """What the aggregator stores of an API token: enough to recognise it, never to replay it."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class Staff:
-    """Who is acting: the subject (account or token name) and the roles they hold."""
+    """Who is acting: the subject (account id or ``token:...``) and the roles they hold."""
 
     subject: str
     roles: frozenset[str] = field(default_factory=frozenset)
     token_id: str = ""
     kind: str = "session"
+    epoch: int = 0
+    name: str = ""
+    expires_at: int = 0
 
     def has(self, role: str) -> bool:
         return role in self.roles or "admin" in self.roles
+
+    @property
+    def label(self) -> str:
+        """How audit lines and pages name the person: their name, else the subject."""
+        return self.name or self.subject
 
 
 class InvalidToken(Exception):
@@ -45,11 +61,15 @@ class InvalidToken(Exception):
 def issue_token(
     keys: list[str],
     subject: str,
-    roles: list[str] | tuple[str, ...],
+    roles: list[str] | tuple[str, ...] | frozenset[str],
     *,
     ttl: timedelta,
     kind: str = "session",
+    epoch: int = 0,
+    name: str = "",
+    token_id: str | None = None,
 ) -> str:
+    """Sign a token with the newest key; ``epoch`` lets sign-out-everywhere revoke it later."""
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValueError(f"unknown roles: {sorted(unknown)}")
@@ -59,7 +79,9 @@ def issue_token(
         "sub": subject,
         "roles": sorted(set(roles)),
         "kind": kind,
-        "jti": uuid.uuid4().hex,
+        "jti": token_id or uuid.uuid4().hex,
+        "ep": epoch,
+        "name": name,
         "iat": int(now.timestamp()),
         "exp": int((now + ttl).timestamp()),
     }
@@ -67,6 +89,7 @@ def issue_token(
 
 
 def verify_token(keys: list[str], token: str) -> Staff:
+    """Check signature, issuer and expiry under any configured key; revocation is checked apart."""
     try:
         header = jwt.get_unverified_header(token)
         by_id = {key_id(k): k for k in keys}
@@ -88,4 +111,7 @@ def verify_token(keys: list[str], token: str) -> Staff:
         roles=roles,
         token_id=str(claims["jti"]),
         kind=str(claims.get("kind", "session")),
+        epoch=int(claims.get("ep", 0) or 0),
+        name=str(claims.get("name", "") or ""),
+        expires_at=int(claims["exp"]),
     )

@@ -14,6 +14,7 @@ from shared import outbox
 from shared.config import ServiceSettings
 from shared.db import create_engine, session_factory, unit_of_work
 from shared.kafka import EventConsumer, KafkaProducerFactory
+from shared.revocation import RevocationFeed, RevocationList
 from shared.web import database_ready
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ class Runtime:
     consumers: list[EventConsumer] = field(default_factory=list)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    revocations: RevocationList = field(default_factory=RevocationList)
+    revocation_feed: RevocationFeed | None = None
 
     async def ready(self) -> dict[str, bool]:
         checks = {"database": await database_ready(self.engine)}
@@ -46,6 +49,9 @@ def build_runtime(settings: ServiceSettings, produces: Sequence[str] = ()) -> Ru
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     runtime = Runtime(settings=settings, engine=engine, sessions=sessions)
+    # every service refuses revoked staff tokens; the aggregator publishes them on staff.v1
+    # kept out of ``consumers`` so a broker outage never makes public pages "not ready"
+    runtime.revocation_feed = RevocationFeed(settings, runtime.revocations)
     if produces:
 
         async def republish(created: set[str]) -> None:
@@ -77,6 +83,8 @@ async def running(runtime: Runtime) -> AsyncIterator[Runtime]:
         runtime.tasks.append(asyncio.create_task(runtime.relay.run(runtime.stop)))
     for consumer in runtime.consumers:
         runtime.tasks.append(asyncio.create_task(consumer.run(runtime.stop)))
+    if runtime.revocation_feed is not None:
+        runtime.tasks.append(asyncio.create_task(runtime.revocation_feed.run(runtime.stop)))
     try:
         yield runtime
     finally:

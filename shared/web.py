@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from html import escape
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.auth import InvalidToken, Staff, verify_token
+from shared.auth import SESSION_COOKIE, InvalidToken, Staff, verify_token
+from shared.security import CsrfRejected, login_url, set_csrf_cookie_if_new, wants_html
 
 REQUESTS = Counter(
     "gopy_http_requests_total", "HTTP requests", ["service", "method", "route", "status"]
@@ -32,9 +34,13 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "frame-ancestors 'none'; base-uri 'none'; form-action 'self' http: https:"
+        "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+        "form-action 'self' http: https:"
     ),
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
 }
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 class DomainError(Exception):
@@ -89,13 +95,24 @@ def install_common(app: FastAPI, service: str, ready: ReadyCheck) -> None:
         route = getattr(request.scope.get("route"), "path", "unmatched")
         REQUESTS.labels(service, request.method, route, str(response.status_code)).inc()
         LATENCY.labels(service, route).observe(time.perf_counter() - started)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
+        add_security_headers(request, response)
         return response
 
     @app.exception_handler(DomainError)
-    async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        if exc.status_code in (401, 403) and wants_html(request):
+            return refusal_page(exc.message, exc.status_code)
         return JSONResponse({"detail": exc.message, "field": exc.field}, exc.status_code)
+
+    @app.exception_handler(CsrfRejected)
+    async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
+        if wants_html(request):
+            return refusal_page(str(exc), 403)
+        return JSONResponse({"detail": str(exc), "field": "csrf_token"}, 403)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(_request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(exc.location, status_code=303)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -116,35 +133,100 @@ def install_common(app: FastAPI, service: str, ready: ReadyCheck) -> None:
             {"ready": all(checks.values()), **checks}, 200 if all(checks.values()) else 503
         )
 
+    whoami_check = staff_check(lambda r: r.app.state.runtime.settings.signing_keys, "")
+
+    @app.get("/api/staff/me")
+    async def whoami(staff: Staff = Depends(whoami_check)) -> dict[str, Any]:
+        """Who a token or session belongs to, on any service: lets a script check its token."""
+        return {"subject": staff.subject, "name": staff.name, "roles": sorted(staff.roles)}
+
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def add_security_headers(request: Request, response: Response) -> None:
+    """Headers every page of every service carries; staff answers are never cached."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.url.scheme == "https":
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if getattr(request.state, "staff", None) is not None:
+        response.headers["Cache-Control"] = "no-store"
+    set_csrf_cookie_if_new(request, response)
+
+
+def refusal_page(message: str, status_code: int) -> HTMLResponse:
+    """A minimal Vietnamese page for a browser that may not see what it asked for."""
+    body = (
+        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<title>Không thực hiện được</title><link rel="stylesheet" href="/static/site.css">'
+        f"</head><body><main><h1>Không thực hiện được</h1><p>{escape(message)}</p>"
+        '<p><a href="/">Về trang chính</a></p></main></body></html>'
+    )
+    return HTMLResponse(body, status_code=status_code)
 
 
 def _plain_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [{"loc": list(e.get("loc", [])), "type": e.get("type")} for e in exc.errors()]
 
 
+class LoginRequired(Exception):
+    """A browser without a valid session: send it to the sign-in page."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
+
+
 def bearer_or_cookie(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip()
-    return request.cookies.get("gopy_session")
+    return request.cookies.get(SESSION_COOKIE)
+
+
+def authenticate(request: Request, keys: list[str]) -> Staff | None:
+    """The signed-in staff member, or None when there is no valid, unrevoked token."""
+    token = bearer_or_cookie(request)
+    if not token:
+        return None
+    try:
+        staff = verify_token(keys, token)
+    except InvalidToken:
+        return None
+    revocations = getattr(getattr(request.app.state, "runtime", None), "revocations", None)
+    if revocations is not None and revocations.is_revoked(staff):
+        return None
+    return staff
+
+
+def staff_check(
+    keys_of: Callable[[Request], list[str]], role: str
+) -> Callable[[Request], Awaitable[Staff]]:
+    """The dependency function behind ``staff_dependency``, for dependencies that build on it."""
+
+    async def current_staff(request: Request) -> Staff:
+        staff = authenticate(request, keys_of(request))
+        if staff is None:
+            if wants_html(request):
+                raise LoginRequired(login_url(request))
+            if bearer_or_cookie(request):
+                raise Unauthorized("Phiên đăng nhập không hợp lệ hoặc đã hết hạn.")
+            raise Unauthorized("Cần đăng nhập để dùng chức năng này.")
+        if role and not staff.has(role):
+            raise Forbidden("Tài khoản không có quyền thực hiện thao tác này.")
+        request.state.staff = staff
+        return staff
+
+    current_staff.required_role = role  # type: ignore[attr-defined]
+    return current_staff
 
 
 def staff_dependency(keys_of: Callable[[Request], list[str]], role: str) -> Any:
-    """A FastAPI dependency that admits staff holding ``role`` and refuses everyone else."""
+    """A FastAPI dependency that admits staff holding ``role`` ("" = any) and refuses the rest.
 
-    async def current_staff(request: Request) -> Staff:
-        token = bearer_or_cookie(request)
-        if not token:
-            raise Unauthorized("Cần đăng nhập để dùng chức năng này.")
-        try:
-            staff = verify_token(keys_of(request), token)
-        except InvalidToken as exc:
-            raise Unauthorized("Phiên đăng nhập không hợp lệ hoặc đã hết hạn.") from exc
-        if not staff.has(role):
-            raise Forbidden("Tài khoản không có quyền thực hiện thao tác này.")
-        return staff
-
-    return Annotated[Staff, Depends(current_staff)]
+    Browsers asking for a page are sent to the sign-in page; scripts get 401 or 403.
+    """
+    return Annotated[Staff, Depends(staff_check(keys_of, role))]

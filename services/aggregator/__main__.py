@@ -1,37 +1,91 @@
 """Command line of the aggregator.
 
 python -m services.aggregator create-token --role reviewer [--name NAME] [--days N]
+python -m services.aggregator create-admin --email X [--name NAME] [--password-stdin]
+python -m services.aggregator rebuild        # the tallies, again from the topics
 """
 
 from __future__ import annotations
 
 import argparse
-from datetime import timedelta
+import asyncio
+import getpass
+import sys
 
+from services.aggregator.accounts import access, service
 from services.aggregator.config import AggregatorSettings
-from shared.auth import ROLES, issue_token
+from services.aggregator.rebuild import rebuild
+from shared import migrate
+from shared.auth import ROLES
+from shared.db import create_engine, session_factory, unit_of_work
+from shared.web import DomainError
+
+
+async def _create_token(
+    settings: AggregatorSettings, name: str, roles: list[str], days: int
+) -> str:
+    engine = create_engine(settings.database_url)
+    try:
+        async with unit_of_work(session_factory(engine)) as session:
+            return await access.create_api_token(
+                session, settings.signing_keys, "cli", name, roles, days=days
+            )
+    finally:
+        await engine.dispose()
+
+
+async def _create_admin(settings: AggregatorSettings, email: str, password: str, name: str) -> None:
+    engine = create_engine(settings.database_url)
+    try:
+        async with unit_of_work(session_factory(engine)) as session:
+            await service.create_admin(session, email, password, name)
+    finally:
+        await engine.dispose()
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Mật khẩu: ")
+    if first != getpass.getpass("Nhập lại mật khẩu: "):
+        raise DomainError("Hai lần nhập mật khẩu không khớp nhau.")
+    return first
+
+
+def _print_progress(done: int, total: int) -> None:
+    print(f"\rĐã đọc {done}/{total} sự kiện", end="", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m services.aggregator")
     commands = parser.add_subparsers(dest="command", required=True)
-    token = commands.add_parser("create-token", help="print an API token for scripts")
+    token = commands.add_parser("create-token", help="print a revocable API token for scripts")
     token.add_argument("--role", action="append", choices=ROLES, required=True)
     token.add_argument("--name", default="script")
     token.add_argument("--days", type=int, default=90)
+    admin = commands.add_parser("create-admin", help="create an administrator account")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", default="")
+    admin.add_argument("--password-stdin", action="store_true")
+    commands.add_parser("rebuild", help="rebuild the tallies from documents.v1 and comments.v1")
     args = parser.parse_args(argv)
 
-    if args.command == "create-token":
-        settings = AggregatorSettings()
-        print(
-            issue_token(
-                settings.signing_keys,
-                f"token:{args.name}",
-                args.role,
-                ttl=timedelta(days=args.days),
-                kind="api",
-            )
-        )
+    settings = AggregatorSettings()
+    # the token and the account live in the aggregator's database: bring it to head first
+    migrate.upgrade("aggregator", settings.database_url)
+    try:
+        if args.command == "create-token":
+            print(asyncio.run(_create_token(settings, args.name, args.role, args.days)))
+        elif args.command == "create-admin":
+            password = _read_password(args.password_stdin)
+            asyncio.run(_create_admin(settings, args.email, password, args.name))
+            print(f"Đã tạo tài khoản quản trị {service.normalize_email(args.email)}.")
+        elif args.command == "rebuild":
+            applied = asyncio.run(rebuild(settings, _print_progress))
+            print(f"\nĐã dựng lại số liệu tổng hợp từ {applied} sự kiện.")
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
     return 0
 
 

@@ -14,3 +14,9 @@ class AggregatorSettings(ServiceSettings):
 
     database_url: str = sqlite_url("aggregator")
     consumer_group: str = "aggregator"
+    session_hours: float = 8.0
+    login_window_minutes: int = 15
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_ip: int = 20
+    invite_valid_hours: int = 72
+    api_token_days: int = 90

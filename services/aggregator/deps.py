@@ -2,29 +2,65 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.aggregator.accounts.access import may_review
+from services.aggregator.config import AggregatorSettings
+from shared.auth import Staff
 from shared.service_app import Runtime
-from shared.web import staff_dependency
+from shared.web import Forbidden, staff_check, staff_dependency
 
 
 def runtime_of(request: Request) -> Runtime:
     return request.app.state.runtime  # type: ignore[no-any-return]
 
 
+def settings_of(request: Request) -> AggregatorSettings:
+    return runtime_of(request).settings  # type: ignore[return-value]
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with runtime_of(request).sessions() as session:
+    """One transaction per request: commit on success, then wake the outbox relay."""
+    runtime = runtime_of(request)
+    async with runtime.sessions() as session:
         try:
             yield session
             await session.commit()
         except BaseException:
             await session.rollback()
             raise
+    if runtime.relay is not None:
+        runtime.relay.notify()
+
+
+def _keys(request: Request) -> list[str]:
+    return runtime_of(request).settings.signing_keys
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
-ReviewerDep = staff_dependency(lambda r: runtime_of(r).settings.signing_keys, "reviewer")
+SettingsDep = Annotated[AggregatorSettings, Depends(settings_of)]
+StaffDep = staff_dependency(_keys, "")
+AdminDep = staff_dependency(_keys, "admin")
+_reviewer_check = staff_check(_keys, "reviewer")
+
+
+async def reviewer_of_document(
+    request: Request, staff: Annotated[Staff, Depends(_reviewer_check)], session: SessionDep
+) -> Staff:
+    """A reviewer, who on a per-document page must also be on that document's reviewer list."""
+    raw = request.path_params.get("document_id")
+    try:
+        document_id = uuid.UUID(str(raw)) if raw is not None else None
+    except ValueError:
+        return staff  # the route's own validation answers 422
+    if document_id is not None and not await may_review(session, staff, document_id):
+        raise Forbidden("Bạn không được phân công xem xét dự thảo này.")
+    return staff
+
+
+ReviewerDep = Annotated[Staff, Depends(reviewer_of_document)]

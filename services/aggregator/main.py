@@ -7,9 +7,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from services.aggregator.accounts import admin as accounts_admin
+from services.aggregator.accounts import routes as accounts_routes
 from services.aggregator.config import AggregatorSettings
 from services.aggregator.consumers import projection_consumer
 from services.aggregator.routes import api, pages
+from shared.events import topics
 from shared.logging import configure_logging
 from shared.service_app import build_runtime, running
 from shared.web import install_common
@@ -23,7 +26,7 @@ def create_app(settings: AggregatorSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(SERVICE, settings.log_level)
-        runtime = build_runtime(settings)
+        runtime = build_runtime(settings, produces=[topics.STAFF])
         runtime.consumers.append(projection_consumer(runtime, settings.consumer_group))
         app.state.runtime = runtime
         async with running(runtime):
@@ -33,4 +36,6 @@ def create_app(settings: AggregatorSettings | None = None) -> FastAPI:
     install_common(app, SERVICE, lambda: app.state.runtime.ready())
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(accounts_routes.router)
+    app.include_router(accounts_admin.router)
     return app

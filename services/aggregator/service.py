@@ -53,7 +53,7 @@ async def apply_events(session: AsyncSession, events: Sequence[AnyEvent]) -> int
             if comment is not None and event.payload.state_version > comment.state_version:
                 comment.section_id = event.payload.to_section_id
                 comment.state_version = event.payload.state_version
-        elif type(event) in _STATUS_OF:
+        elif isinstance(event, CommentMarkedSpam | CommentMarkedDuplicate | CommentWithdrawn):
             comment = await session.get(AggregatedComment, event.payload.comment_id)
             if comment is not None and event.payload.state_version > comment.state_version:
                 comment.status = _STATUS_OF[type(event)]

@@ -30,8 +30,15 @@ from .documents import (
     SectionInfo,
 )
 from .envelope import EnvelopeBase, utcnow
+from .staff import (
+    SessionsRevokedPayload,
+    StaffEvent,
+    StaffSessionsRevoked,
+    StaffTokenRevoked,
+    TokenRevokedPayload,
+)
 
-AnyEvent = Annotated[DocumentEvent | CommentEvent, Field(discriminator="type")]
+AnyEvent = Annotated[DocumentEvent | CommentEvent | StaffEvent, Field(discriminator="type")]
 event_adapter: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
 
 
@@ -66,6 +73,11 @@ __all__ = [
     "SectionInfo",
     "SectionReassigned",
     "SectionReassignedPayload",
+    "SessionsRevokedPayload",
+    "StaffEvent",
+    "StaffSessionsRevoked",
+    "StaffTokenRevoked",
+    "TokenRevokedPayload",
     "event_adapter",
     "parse_event",
     "serialize_event",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 DOCUMENTS = "documents.v1"
 COMMENTS = "comments.v1"
+STAFF = "staff.v1"  # revocations of staff sessions and API tokens, keyed by subject
 
-PARTITIONS: dict[str, int] = {DOCUMENTS: 3, COMMENTS: 6}
+PARTITIONS: dict[str, int] = {DOCUMENTS: 3, COMMENTS: 6, STAFF: 1}
 
 
 def topic_name(topic: str, prefix: str = "") -> str:

@@ -1,33 +1,43 @@
-"""The subcommittee's dashboard pages (staff only)."""
+"""The subcommittee's dashboard pages (staff only), under /tong-hop.
+
+The prefix keeps them apart from the citizens' pages when one public origin serves all
+three services (deploy/Caddyfile).
+"""
 
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from services.aggregator import service
+from services.aggregator.accounts.views import templates
 from services.aggregator.deps import ReviewerDep, SessionDep
 
 router = APIRouter()
-templates = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templates"))
+HOME = "/tong-hop"
 
 
-@router.get("/", response_class=HTMLResponse)
-async def dashboard(request: Request, session: SessionDep, _staff: ReviewerDep) -> HTMLResponse:
+@router.get("/", include_in_schema=False)
+async def root() -> RedirectResponse:
+    return RedirectResponse(HOME, status_code=303)
+
+
+@router.get(HOME, response_class=HTMLResponse)
+async def dashboard(request: Request, session: SessionDep, staff: ReviewerDep) -> HTMLResponse:
     documents = await service.list_documents(session)
-    return templates.TemplateResponse(request, "aggregator/index.html", {"documents": documents})
+    return templates.TemplateResponse(
+        request, "aggregator/index.html", {"documents": documents, "me": staff}
+    )
 
 
-@router.get("/d/{document_id}", response_class=HTMLResponse)
+@router.get(HOME + "/d/{document_id}", response_class=HTMLResponse)
 async def document_dashboard(
-    request: Request, document_id: uuid.UUID, session: SessionDep, _staff: ReviewerDep
+    request: Request, document_id: uuid.UUID, session: SessionDep, staff: ReviewerDep
 ) -> HTMLResponse:
     rows = await service.tallies(session, document_id)
     totals = await service.document_totals(session, document_id)
     return templates.TemplateResponse(
-        request, "aggregator/document.html", {"rows": rows, "totals": totals}
+        request, "aggregator/document.html", {"rows": rows, "totals": totals, "me": staff}
     )

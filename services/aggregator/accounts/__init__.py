@@ -1,0 +1,1 @@
+"""Staff accounts, sign-in, API tokens and per-document reviewer lists, owned here."""

@@ -1,0 +1,116 @@
+"""Each service's local list of revoked staff sessions and tokens, fed by ``staff.v1``.
+
+Every instance of every service reads the whole (small) topic from the start, without
+a consumer group, so it learns every revocation without reading the aggregator's
+tables and without a network call per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from datetime import datetime
+
+from aiokafka import AIOKafkaConsumer
+
+from shared.auth import Staff
+from shared.config import ServiceSettings
+from shared.events import AnyEvent, StaffSessionsRevoked, StaffTokenRevoked, topics
+from shared.events.topics import topic_name
+from shared.kafka import EventConsumer, _decode, ensure_topics
+
+log = logging.getLogger(__name__)
+
+
+class RevocationList:
+    """Per subject the lowest session epoch still valid, and the revoked token ids."""
+
+    def __init__(self) -> None:
+        self._min_epoch: dict[str, int] = {}
+        self._revoked: dict[str, float] = {}  # token id -> when it would have expired
+        self.applied = 0
+
+    def revoke_sessions(self, subject: str, session_epoch: int) -> None:
+        """Refuse every token of ``subject`` issued under an epoch below ``session_epoch``."""
+        self._min_epoch[subject] = max(self._min_epoch.get(subject, 0), session_epoch)
+        self.applied += 1
+
+    def revoke_token(self, token_id: str, expires_at: datetime) -> None:
+        """Refuse one token until it would have expired anyway."""
+        self._revoked[token_id] = expires_at.timestamp()
+        self.applied += 1
+        self._forget_expired()
+
+    def is_revoked(self, staff: Staff) -> bool:
+        if staff.token_id in self._revoked:
+            return True
+        return staff.epoch < self._min_epoch.get(staff.subject, 0)
+
+    def apply(self, events: list[AnyEvent]) -> None:
+        """Apply staff events; replaying them is harmless (max epoch, set membership)."""
+        for event in events:
+            if isinstance(event, StaffSessionsRevoked):
+                self.revoke_sessions(event.payload.subject, event.payload.session_epoch)
+            elif isinstance(event, StaffTokenRevoked):
+                self.revoke_token(event.payload.token_id, event.payload.expires_at)
+
+    def _forget_expired(self) -> None:
+        now = time.time()
+        for token_id in [t for t, exp in self._revoked.items() if exp < now]:
+            del self._revoked[token_id]
+
+
+class RevocationFeed(EventConsumer):
+    """Reads ``staff.v1`` from the start with no consumer group and no commits.
+
+    Every instance must see every revocation, so there is nothing to share or to
+    remember: a restarted instance simply reads the (small) topic again.
+    """
+
+    def __init__(self, settings: ServiceSettings, revocations: RevocationList) -> None:
+        async def apply(events: list[AnyEvent]) -> None:
+            revocations.apply(events)
+
+        super().__init__(
+            settings.kafka_bootstrap_servers,
+            [topics.STAFF],
+            "",
+            apply,
+            prefix=settings.topic_prefix,
+        )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        backoff = 0.5
+        while not stop.is_set():
+            consumer: AIOKafkaConsumer | None = None
+            try:
+                await ensure_topics(self._bootstrap, self._topics, self._prefix)
+                consumer = AIOKafkaConsumer(
+                    *[topic_name(t, self._prefix) for t in self._topics],
+                    bootstrap_servers=self._bootstrap,
+                    group_id=None,
+                    enable_auto_commit=False,
+                    auto_offset_reset="earliest",
+                )
+                await consumer.start()
+                self.connected, backoff = True, 0.5
+                while not stop.is_set():
+                    batches = await consumer.getmany(timeout_ms=500, max_records=1000)
+                    records = [r for part in batches.values() for r in part]
+                    events = [e for e in (_decode(r) for r in records) if e is not None]
+                    if events:
+                        await self._handler(events)
+                        self.applied += len(events)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("revocation feed: %s; rebuilding in %.1fs", exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+            finally:
+                self.connected = False
+                if consumer is not None:
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(consumer.stop(), timeout=5)
