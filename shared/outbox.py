@@ -91,6 +91,9 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many rows went out."""
+        # Before taking row locks: a missing topic makes get() re-queue the history
+        # (on_created -> mark_all_unsent), which would wait forever on our own locks.
+        producer = await self._producers.get()
         async with self._factory() as session, session.begin():
             query = (
                 select(OutboxMessage)
@@ -103,7 +106,6 @@ class OutboxRelay:
             rows = (await session.execute(query)).scalars().all()
             if not rows:
                 return 0
-            producer = await self._producers.get()
             futures = [
                 await producer.send(
                     topic_name(row.topic, self._prefix),

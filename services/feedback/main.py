@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 
 from services.feedback.config import FeedbackSettings
 from services.feedback.consumers import catalogue_consumer
+from services.feedback.limits import BodyGuard
+from services.feedback.mailer import MailSender
 from services.feedback.routes import api, pages
 from shared.events import topics
 from shared.logging import configure_logging
 from shared.service_app import build_runtime, running
-from shared.web import install_common
+from shared.web import install_common, validation_message
 
 SERVICE = "feedback"
 
@@ -28,10 +33,26 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
         runtime.consumers.append(catalogue_consumer(runtime))
         app.state.runtime = runtime
         async with running(runtime):
+            if settings.smtp_host:
+                app.state.mailer = MailSender(runtime.sessions, settings)
+                runtime.tasks.append(asyncio.create_task(app.state.mailer.run(runtime.stop)))
             yield
 
     app = FastAPI(title="Góp Ý · feedback", lifespan=lifespan)
+    app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes)
     install_common(app, SERVICE, lambda: app.state.runtime.ready())
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        """Like the shared handler, but says so when the text was not valid Unicode."""
+        unreadable = [e for e in exc.errors() if e.get("type") == "string_unicode"]
+        message = (
+            "Nội dung có ký tự không đọc được (không phải văn bản UTF-8 hợp lệ)."
+            if unreadable
+            else validation_message(exc)
+        )
+        return JSONResponse({"detail": message}, status_code=422)
+
     app.include_router(api.router)
     app.include_router(pages.router)
     return app

@@ -16,7 +16,10 @@ class Comment(SQLModel, table=True):
     """A citizen's comment (ý kiến góp ý) as received, with who sent it; never published raw."""
 
     __tablename__ = "comments"
-    __table_args__ = (Index("ix_comments_document_section", "document_id", "section_id"),)
+    __table_args__ = (
+        Index("ix_comments_document_section", "document_id", "section_id"),
+        Index("ix_comments_client_received", "client_key", "received_at"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     receipt: str = Field(max_length=20, unique=True)
@@ -34,6 +37,9 @@ class Comment(SQLModel, table=True):
     received_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )
+    # A keyed hash of the sender's IP, only to limit how many comments one address sends
+    # per hour; the address itself is never stored.
+    client_key: str | None = Field(default=None, max_length=64)
 
 
 class CatalogueDocument(SQLModel, table=True):
@@ -49,6 +55,9 @@ class CatalogueDocument(SQLModel, table=True):
     opens_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     closes_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     event_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    required_fields: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
 
 
 class CatalogueSection(SQLModel, table=True):
@@ -63,3 +72,30 @@ class CatalogueSection(SQLModel, table=True):
     number: str = Field(max_length=100)
     title: str = Field(max_length=4000)
     path: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class MailMessage(SQLModel, table=True):
+    """An e-mail waiting to go out (the acknowledgement with the receipt code).
+
+    Written in the comment's own transaction; a background sender delivers it with
+    retries, so a mail relay that is down never loses nor delays a comment.
+    """
+
+    __tablename__ = "mail_queue"
+    __table_args__ = (Index("ix_mail_queue_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: uuid.UUID | None = Field(default=None, sa_column=Column(Uuid, nullable=True))
+    to_address: str = Field(max_length=254)
+    subject: str = Field(max_length=500)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    attempts: int = 0
+    status: str = Field(default="queued", max_length=20)  # queued, sent, failed
+    last_error: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+    next_attempt_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

@@ -9,12 +9,18 @@ from pydantic import BaseModel, Field
 
 
 class CommentCreate(BaseModel):
+    """DESIGN.md section 6's shape; the fields after ``email`` are optional additions."""
+
     document_id: uuid.UUID
     section_id: uuid.UUID | None = None
     text: str = Field(max_length=200_000)
-    name: str | None = Field(default=None, max_length=200)
-    email: str | None = Field(default=None, max_length=254)
-    organisation: str | None = Field(default=None, max_length=300)
+    name: str | None = Field(default=None, max_length=1000)
+    email: str | None = Field(default=None, max_length=1000)
+    organisation: str | None = Field(default=None, max_length=1000)
+    phone: str | None = Field(default=None, max_length=1000)
+    address: str | None = Field(default=None, max_length=2000)
+    # Absent: the calling application asked for consent itself; false with personal data: 422.
+    consent: bool | None = None
 
 
 class CommentReceipt(BaseModel):

@@ -10,36 +10,41 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.feedback import acknowledgements, validation
 from services.feedback.models import CatalogueDocument, CatalogueSection, Comment
+from services.feedback.validation import InvalidComment, clean_text
 from shared import outbox
 from shared.events import (
     AnyEvent,
+    CommentStatusPayload,
     CommentSubmitted,
     CommentSubmittedPayload,
+    CommentWithdrawn,
     DocumentState,
     topics,
     utcnow,
 )
 from shared.idempotency import claim_new
-from shared.text import nfc, vn_date, vn_number
+from shared.text import vn_date
 from shared.web import DomainError, NotFound
+
+__all__ = ["InvalidComment", "clean_text"]
 
 PRODUCER = "feedback"
 CATALOGUE_CONSUMER = "feedback-catalogue"
 # No 0/O, 1/I/L: a receipt is read aloud on the phone and typed on small keyboards.
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 RECEIPT_LENGTH = 10
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class InvalidComment(DomainError):
-    status_code = 422
+class AlreadyWithdrawn(DomainError):
+    status_code = 409
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,9 @@ class CommentDraft:
     organisation: str | None = None
     phone: str | None = None
     address: str | None = None
+    # None: the channel asked for consent itself (API clients, a clerk's letter).
+    consent: bool | None = None
+    client_key: str | None = None
 
 
 def new_receipt() -> str:
@@ -66,19 +74,6 @@ def normalise_receipt(value: str) -> str:
     """Accept what people type: lower case, spaces, no dash, O for 0 and I for 1 mistakes."""
     cleaned = re.sub(r"[^A-Z0-9]", "", value.upper()).replace("0", "O").replace("1", "I")
     return f"{cleaned[:5]}-{cleaned[5:]}" if len(cleaned) == RECEIPT_LENGTH else cleaned
-
-
-def clean_text(value: str) -> str:
-    """NFC, unified line ends, no control characters (what pasting from Word leaves behind)."""
-    value = nfc(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    return _CONTROL_CHARS.sub("", value).strip()
-
-
-def _optional(value: str | None, limit: int) -> str | None:
-    if value is None:
-        return None
-    value = clean_text(value)
-    return value[:limit] or None
 
 
 async def check_window(
@@ -104,35 +99,33 @@ async def submit_comment(
     channel: str,
     max_chars: int,
     now: datetime | None = None,
+    feedback_url: str = "",
 ) -> Comment:
-    """Check a comment against the catalogue and store it with its outbox event."""
+    """Check a comment against the catalogue and store it with its outbox event (and mail)."""
     now = now or utcnow()
-    await check_window(session, draft.document_id, now)
+    document = await check_window(session, draft.document_id, now)
+    section = None
     if draft.section_id is not None:
         section = await session.get(CatalogueSection, draft.section_id)
         if section is None or section.document_id != draft.document_id:
             raise InvalidComment("Mục được góp ý không thuộc dự thảo này.", field="section_id")
-    text = clean_text(draft.text)
-    if not text:
-        raise InvalidComment("Vui lòng nhập nội dung góp ý.", field="text")
-    if len(text) > max_chars:
-        raise InvalidComment(
-            f"Nội dung góp ý dài {vn_number(len(text))} ký tự, "
-            f"vượt quá giới hạn {vn_number(max_chars)} ký tự.",
-            field="text",
-        )
+    text = validation.comment_text(draft.text, max_chars)
+    given = {f: validation.personal_value(f, getattr(draft, f)) for f in validation.PERSONAL_FIELDS}
+    validation.check_required(given, document.required_fields or [])
+    validation.check_consent(given, draft.consent)
     comment = Comment(
         receipt=new_receipt(),
         document_id=draft.document_id,
         section_id=draft.section_id,
         channel=channel,
         text=text,
-        name=_optional(draft.name, 200),
-        organisation=_optional(draft.organisation, 300),
-        email=_optional(draft.email, 254),
-        phone=_optional(draft.phone, 40),
-        address=_optional(draft.address, 500),
         received_at=now,
+        client_key=draft.client_key,
+        name=given["name"],
+        organisation=given["organisation"],
+        address=given["address"],
+        email=given["email"],
+        phone=given["phone"],
     )
     session.add(comment)
     event = CommentSubmitted(
@@ -149,8 +142,65 @@ async def submit_comment(
         ),
     )
     outbox.add(session, topics.COMMENTS, event)
+    acknowledgements.enqueue(
+        session, comment, acknowledgements.place_of(document, section), feedback_url
+    )
     await session.flush()
     return comment
+
+
+async def comments_since(session: AsyncSession, client_key: str, since: datetime) -> int:
+    """How many comments one (hashed) address sent since a moment: the hourly rate limit."""
+    query = select(func.count()).where(
+        col(Comment.client_key) == client_key, col(Comment.received_at) >= since
+    )
+    return int((await session.execute(query)).scalar_one())
+
+
+async def check_rate(
+    session: AsyncSession, client_key: str, per_hour: int, now: datetime | None = None
+) -> None:
+    """Refuse the (per_hour + 1)th comment from one address within an hour."""
+    since = (now or utcnow()) - timedelta(hours=1)
+    if per_hour > 0 and await comments_since(session, client_key, since) >= per_hour:
+        raise DomainError(
+            f"Bạn đã gửi {per_hour} ý kiến trong một giờ qua, là mức tối đa từ một địa chỉ mạng. "
+            "Vui lòng thử lại sau ít phút, hoặc gộp các ý kiến vào một lần gửi.",
+            status_code=429,
+        )
+
+
+async def withdraw_comment(session: AsyncSession, receipt: str) -> Comment:
+    """Withdraw a comment by its receipt code (Decree 13) and tell the aggregator."""
+    comment = await find_by_receipt(session, receipt)
+    if comment.status == "withdrawn":
+        raise AlreadyWithdrawn("Ý kiến này đã được rút lại trước đó.")
+    comment.status = "withdrawn"
+    comment.state_version += 1
+    session.add(comment)
+    outbox.add(
+        session,
+        topics.COMMENTS,
+        CommentWithdrawn(
+            producer=PRODUCER,
+            payload=CommentStatusPayload(
+                comment_id=comment.id,
+                document_id=comment.document_id,
+                state_version=comment.state_version,
+                reason="withdrawn_by_commenter",
+            ),
+        ),
+    )
+    await session.flush()
+    return comment
+
+
+async def place_of_comment(session: AsyncSession, comment: Comment) -> str:
+    document = await session.get(CatalogueDocument, comment.document_id)
+    section = (
+        await session.get(CatalogueSection, comment.section_id) if comment.section_id else None
+    )
+    return acknowledgements.place_of(document, section)
 
 
 async def find_by_receipt(session: AsyncSession, receipt: str) -> Comment:
@@ -190,6 +240,7 @@ async def _apply_document_state(session: AsyncSession, state: DocumentState, at:
         state.opens_at,
         state.closes_at,
     )
+    document.required_fields = list(state.required_fields)
     document.event_at = at
     session.add(document)
     await session.execute(

@@ -1,4 +1,4 @@
-"""Template rendering for the feedback pages."""
+"""Template rendering for the feedback pages, in the visitor's language."""
 
 from __future__ import annotations
 
@@ -9,12 +9,24 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from shared.text import vn_date, vn_datetime
+from shared.i18n import install_templates, page_context, remember_language
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-templates.env.filters["vn_date"] = vn_date
-templates.env.filters["vn_datetime"] = vn_datetime
+install_templates(templates.env)
 
 
-def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, template, context, status_code=status_code)
+def render(
+    request: Request,
+    template: str,
+    status_code: int = 200,
+    lang: str | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    words = page_context(request, lang)
+    if request.method != "GET":
+        words["switch_url"] = None  # a language link must not re-send a form
+    response = templates.TemplateResponse(
+        request, template, {**words, **context}, status_code=status_code
+    )
+    remember_language(request, response)
+    return response

@@ -32,6 +32,9 @@ class DocumentState(Payload):
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     sections: list[SectionInfo] = []
+    # What this consultation requires of a commenter besides the text ("name", "email",
+    # "phone", "address", "organisation"); an admin setting owned by the documents service.
+    required_fields: list[str] = []
 
 
 class _DocumentEnvelope(EnvelopeBase):

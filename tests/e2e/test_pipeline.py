@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from shared import events as ev
+from shared import form_tokens
 from shared.broker import EmbeddedBroker, free_port, start_broker
+from shared.config import ServiceSettings
 from shared.events.topics import topic_name
 from tests.e2e.stack import Stack, stack_env
 from tests.helpers import eventually
@@ -63,6 +66,10 @@ class TestCommentToTally:
                 "document_id": document["id"],
                 "section_id": section,
                 "text": "Góp ý qua biểu mẫu",
+                # what the reading page embeds: a signed token bound to this document
+                "form_token": form_tokens.issue(
+                    ServiceSettings().signing_keys, uuid.UUID(document["id"])
+                ),
             },
         )
         assert page.status_code == 201 and "Mã biên nhận" in page.text

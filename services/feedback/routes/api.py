@@ -1,10 +1,10 @@
-"""JSON API of the feedback service."""
+"""JSON API of the feedback service (DESIGN.md section 6 fixes the comment shape)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
-from services.feedback import service
+from services.feedback import guards, service
 from services.feedback.deps import SessionDep, SettingsDep
 from services.feedback.schemas import CommentCreate, CommentReceipt, ReceiptStatus
 
@@ -13,13 +13,18 @@ router = APIRouter(prefix="/api")
 
 @router.post("/comments", response_model=CommentReceipt, status_code=status.HTTP_201_CREATED)
 async def create_comment(
-    body: CommentCreate, session: SessionDep, settings: SettingsDep
+    body: CommentCreate, request: Request, session: SessionDep, settings: SettingsDep
 ) -> CommentReceipt:
+    key = guards.client_key(
+        guards.client_address(request, settings.trusted_proxies), settings.signing_keys
+    )
+    await service.check_rate(session, key, settings.rate_limit_per_hour)
     comment = await service.submit_comment(
         session,
-        service.CommentDraft(**body.model_dump()),
+        service.CommentDraft(**body.model_dump(), client_key=key),
         channel="web",
         max_chars=settings.max_comment_chars,
+        feedback_url=settings.public_feedback_url,
     )
     return CommentReceipt(comment_id=comment.id, receipt=comment.receipt)
 
@@ -27,4 +32,11 @@ async def create_comment(
 @router.get("/receipts/{receipt}", response_model=ReceiptStatus)
 async def receipt_status(receipt: str, session: SessionDep) -> ReceiptStatus:
     comment = await service.find_by_receipt(session, receipt)
+    return ReceiptStatus.model_validate(comment, from_attributes=True)
+
+
+@router.post("/receipts/{receipt}/withdraw", response_model=ReceiptStatus)
+async def withdraw_comment(receipt: str, session: SessionDep) -> ReceiptStatus:
+    """Knowing the unguessable receipt code is the commenter's proof of authorship."""
+    comment = await service.withdraw_comment(session, receipt)
     return ReceiptStatus.model_validate(comment, from_attributes=True)

@@ -1,0 +1,93 @@
+"""Defences of the public intake against floods and forgeries, checked before any write.
+
+Who is sending (the client address, believing X-Forwarded-For only from our own
+proxies), whether a form came from our reading page (a signed token), and whether a
+robot filled the field people never see (the honeypot).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import uuid
+from functools import lru_cache
+
+from starlette.requests import Request
+
+from services.feedback.config import FeedbackSettings
+from shared import form_tokens
+from shared.web import DomainError
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class ForgedForm(DomainError):
+    status_code = 403
+
+
+@lru_cache(maxsize=16)
+def _networks(spec: str) -> tuple[Network, ...]:
+    return tuple(
+        ipaddress.ip_network(p.strip(), strict=False) for p in spec.split(",") if p.strip()
+    )
+
+
+def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def client_address(request: Request, trusted_proxies: str) -> str:
+    """The sender's address: the peer, or, behind our own proxies, the first hop before them."""
+    peer = request.client.host if request.client else "unknown"
+    networks = _networks(trusted_proxies)
+    if not networks or not _trusted(peer, networks):
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
+    # Walk from the nearest hop back; the first one we do not run is the client.
+    for hop in reversed(hops):
+        if not _trusted(hop, networks):
+            return hop
+    return hops[0] if hops else peer
+
+
+def client_key(address: str, keys: list[str]) -> str:
+    """A keyed hash of the address: enough to count, not enough to recover the address."""
+    return hmac.new(keys[0].encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def check_honeypot(value: str) -> None:
+    """People never see the field; anything typed into it was typed by a robot."""
+    if value.strip():
+        raise DomainError(
+            "Không gửi được ý kiến: ô “Để trống ô này” phải được để trống.",
+            status_code=422,
+            field="website",
+        )
+
+
+def check_form_token(settings: FeedbackSettings, token: str, document_id: uuid.UUID) -> None:
+    """Refuse a form that our reading page did not issue for this document, or issued long ago."""
+    try:
+        form_tokens.verify(
+            settings.signing_keys,
+            token,
+            document_id,
+            max_age=settings.form_token_max_age_seconds,
+        )
+    except form_tokens.InvalidFormToken as exc:
+        if exc.expired:
+            raise ForgedForm(
+                "Trang góp ý đã mở quá lâu nên phiên gửi đã hết hạn. Nội dung của bạn vẫn còn "
+                "dưới đây: hãy bấm “Gửi lại”.",
+                field="form_token",
+            ) from exc
+        raise ForgedForm(
+            "Không xác thực được biểu mẫu góp ý (biểu mẫu không được tạo từ trang dự thảo). "
+            "Vui lòng mở lại trang dự thảo và gửi từ đó.",
+            field="form_token",
+        ) from exc

@@ -1,0 +1,105 @@
+"""An ASGI guard on request bodies: too big is refused (413) before it is parsed.
+
+The declared Content-Length is checked first; a body that lies about its length, or
+streams without one, is counted as it arrives and cut off at the limit. A JSON or form
+body that is not valid UTF-8 is refused here too, with a Vietnamese message, since the
+frameworks underneath would answer in English or silently turn it into U+FFFD.
+"""
+
+from __future__ import annotations
+
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.text import vn_number
+
+_TEXT_TYPES = ("application/json", "application/x-www-form-urlencoded")
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _refusal(scope: Scope, status: int, message: str) -> Response:
+    if str(scope.get("path", "")).startswith("/api/"):
+        return JSONResponse({"detail": message}, status_code=status)
+    page = (
+        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<title>Chưa gửi được ý kiến</title><link rel="stylesheet" href="/static/site.css">'
+        f'</head><body><main><h1>Chưa gửi được ý kiến</h1><p class="error">{message}</p>'
+        "</main></body></html>"
+    )
+    return HTMLResponse(page, status_code=status)
+
+
+class BodyGuard:
+    """Refuse request bodies over ``max_bytes`` and text bodies that are not UTF-8."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _too_large(self) -> str:
+        return (
+            f"Nội dung gửi lên quá lớn (tối đa {vn_number(self.max_bytes // 1024)} KB). "
+            "Vui lòng rút gọn ý kiến."
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await _refusal(scope, 413, self._too_large())(scope, receive, send)
+            return
+        try:
+            body, tail = await self._read(receive)
+        except BodyTooLarge:
+            await _refusal(scope, 413, self._too_large())(scope, receive, send)
+            return
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type in _TEXT_TYPES:
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError:
+                message = (
+                    "Nội dung gửi lên không phải văn bản UTF-8 hợp lệ. "
+                    "Vui lòng gõ lại hoặc dán lại nội dung."
+                )
+                await _refusal(scope, 422, message)(scope, receive, send)
+                return
+        await self.app(scope, _replay(body, tail, receive), send)
+
+    async def _read(self, receive: Receive) -> tuple[bytes, Message | None]:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return b"".join(chunks), message  # the client went away mid-body
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise BodyTooLarge()
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks), None
+
+
+def _replay(body: bytes, tail: Message | None, receive: Receive) -> Receive:
+    """Hand the buffered body to the app once, then whatever the client sends next."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            if tail is not None:
+                return tail
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

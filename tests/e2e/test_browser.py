@@ -1,0 +1,210 @@
+"""A citizen in headless Chromium: reads a draft on a 375-px phone, comments on a section,
+gets a receipt and looks it up; the same by keyboard alone; no JavaScript; axe-core finds no
+serious or critical accessibility violation. Screenshots go to docs/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shared.broker import EmbeddedBroker
+from tests.e2e._stack import Stack, start_stack
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parent.parent.parent
+SHOTS = ROOT / "docs" / "screenshots"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 375, "height": 740}
+RECEIPT = re.compile(r"^[A-Z2-9]{5}-[A-Z2-9]{5}$")
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists() and not os.environ.get("CI"),
+    reason="headless Chromium not installed at /usr/bin/chromium (apt-get install chromium); "
+    "under CI=true these tests run and fail instead of skipping",
+)
+
+
+@pytest.fixture(scope="module")
+def module_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("browser")
+
+
+@pytest.fixture
+def stack(
+    clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str, tmp_path: Path
+) -> Iterator[Stack]:
+    running = start_stack(clean_databases, broker.bootstrap, topic_prefix, tmp_path)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        await launched.close()
+
+
+async def _serious_violations(page: Any) -> list[dict[str, Any]]:
+    await page.add_script_tag(path=str(AXE))
+    result = await page.evaluate("async () => await axe.run(document)")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+async def _fits_the_screen(page: Any) -> bool:
+    return bool(
+        await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    )
+
+
+async def test_a_citizen_comments_on_a_section_from_a_phone(stack: Stack, browser: Any) -> None:
+    document = await stack.open_document()
+    section = next(s for s in document["sections"] if s["number"] == "1.1")
+    context = await browser.new_context(
+        viewport=PHONE,
+        locale="vi-VN",
+        device_scale_factor=2,
+        bypass_csp=True,  # for axe only
+    )
+    page = await context.new_page()
+    await page.goto(f"{stack.documents.url}/d/{document['slug']}")
+    assert await _fits_the_screen(page)
+    assert await page.get_by_text("Đang lấy ý kiến từ ngày").is_visible()
+    await page.screenshot(path=str(SHOTS / "01-doc-phone.png"))
+    assert await _serious_violations(page) == []
+
+    details = page.locator("details.section-comment").filter(
+        has=page.get_by_text(f"Góp ý mục {section['number']}", exact=True)
+    )
+    await details.locator("summary").click()
+    box = details.get_by_label(f"Ý kiến của bạn về mục {section['number']}")
+    counter = details.locator("p.hint")
+    text = "Đề nghị bổ sung chỉ tiêu về\u00a0sản lượng lúa của các xã vùng cao.\r\n"
+    await box.fill(text)
+    assert await counter.inner_text() == f"Còn lại {20_000 - len(text) + 1:,} ký tự.".replace(
+        ",", "."
+    )
+    await details.get_by_label("Họ và tên").fill("Lò Văn Hùng")
+    await details.get_by_label("Cơ quan, tổ chức hoặc chi bộ").fill("Chi bộ bản Him Lam 2")
+    assert await details.locator("input[name=consent]").evaluate("e => e.required")
+    await details.locator("input[name=consent]").check()
+    await details.scroll_into_view_if_needed()
+    assert await _serious_violations(page) == []
+    await details.screenshot(path=str(SHOTS / "02-form-phone.png"))
+    await details.get_by_role("button", name="Gửi ý kiến").click()
+
+    await page.wait_for_url(f"{stack.feedback.url}/comments")
+    code = (await page.locator("#ma-bien-nhan").inner_text()).strip()
+    assert RECEIPT.match(code), code
+    assert await page.get_by_text("mục 1.1. Nông nghiệp, lâm nghiệp").is_visible()
+    assert await _fits_the_screen(page)
+    await page.screenshot(path=str(SHOTS / "03-receipt-phone.png"), full_page=True)
+    assert await _serious_violations(page) == []
+
+    await page.get_by_role("link", name="Tra cứu ý kiến này").click()
+    await page.wait_for_url(re.compile(r"/receipt\?code="))
+    assert await page.get_by_text("Trạng thái: đã tiếp nhận.").is_visible()
+    assert "sản lượng lúa" in await page.locator("blockquote").inner_text()
+    await page.screenshot(path=str(SHOTS / "04-lookup-phone.png"), full_page=True)
+    assert await _serious_violations(page) == []
+    await context.close()
+
+
+async def test_the_form_works_by_keyboard_alone(stack: Stack, browser: Any) -> None:
+    document = await stack.open_document()
+    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = await context.new_page()
+    await page.goto(f"{stack.documents.url}/d/{document['slug']}")
+    await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.className") == "skip"
+    for _ in range(60):
+        await page.keyboard.press("Tab")
+        focused = await page.evaluate("document.activeElement.textContent.trim()")
+        if focused == "Góp ý chung cho toàn bộ dự thảo":
+            break
+    else:
+        pytest.fail("the whole-document form cannot be reached with Tab")
+    await page.keyboard.press("Enter")
+    await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.name") == "text"
+    await page.keyboard.type("Góp ý chung: dự thảo cần ngắn gọn hơn.")
+    order = []
+    for _ in range(8):
+        await page.keyboard.press("Tab")
+        order.append(
+            await page.evaluate("document.activeElement.name || document.activeElement.tagName")
+        )
+        if order[-1] == "BUTTON":
+            break
+    assert order[:5] == ["name", "organisation", "address", "email", "phone"]
+    assert "website" not in order  # the honeypot is out of the tab order
+    await page.screenshot(path=str(SHOTS / "06-keyboard-desktop.png"))
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(f"{stack.feedback.url}/comments")
+    assert RECEIPT.match((await page.locator("#ma-bien-nhan").inner_text()).strip())
+    await context.close()
+
+
+async def test_without_javascript_a_refusal_keeps_the_text(stack: Stack, browser: Any) -> None:
+    document = await stack.open_document()
+    context = await browser.new_context(viewport=PHONE, locale="vi-VN", java_script_enabled=False)
+    page = await context.new_page()
+    await page.goto(f"{stack.documents.url}/d/{document['slug']}")
+    whole = page.locator("details.whole")
+    await whole.locator("summary").click()
+    await whole.get_by_label("Ý kiến của bạn về toàn bộ dự thảo").fill("Ý kiến không có JavaScript")
+    await whole.get_by_label("Thư điện tử (để nhận mã biên nhận)").fill("ban.doc@example.vn")
+    await whole.get_by_role("button", name="Gửi ý kiến").click()  # consent not ticked
+    await page.wait_for_url(f"{stack.feedback.url}/comments")
+    assert await page.locator("#err-gui-lai-consent").is_visible()
+    assert "vui lòng đánh dấu đồng ý" in await page.locator("#err-gui-lai-consent").inner_text()
+    assert await page.locator("#text-gui-lai").input_value() == "Ý kiến không có JavaScript"
+    await page.screenshot(path=str(SHOTS / "05-error-phone.png"), full_page=True)
+    await page.locator("#consent-gui-lai").check()
+    await page.get_by_role("button", name="Gửi lại").click()
+    assert RECEIPT.match((await page.locator("#ma-bien-nhan").inner_text()).strip())
+    await context.close()
+
+
+async def test_english_and_a_closed_window(stack: Stack, browser: Any) -> None:
+    document = await stack.open_document()
+    context = await browser.new_context(viewport=PHONE, locale="vi-VN", bypass_csp=True)
+    page = await context.new_page()
+    await page.goto(f"{stack.documents.url}/d/{document['slug']}")
+    await page.get_by_role("link", name="English").click()
+    assert await page.get_by_text("Comment on the whole draft", exact=True).is_visible()
+    assert await _serious_violations(page) == []
+    import httpx
+
+    from tests.e2e._stack import admin_headers
+
+    async with httpx.AsyncClient(base_url=stack.documents.url) as client:
+        closed = await client.post(
+            f"/api/documents/{document['id']}/close", headers=admin_headers()
+        )
+        assert closed.status_code == 200
+    await page.goto(f"{stack.documents.url}/d/{document['slug']}")
+    assert await page.get_by_text("The consultation closed on").is_visible()
+    assert await page.locator("form.comment").count() == 0
+    await page.screenshot(path=str(SHOTS / "07-closed-english-phone.png"))
+    await context.close()
