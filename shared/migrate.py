@@ -29,13 +29,21 @@ SERVICES: dict[str, tuple[str, str, frozenset[str]]] = {
     "documents": (
         "services.documents.models",
         "services.documents.config:DocumentsSettings",
-        frozenset({"documents", "sections", "outbox"}),
+        frozenset({"documents", "sections", "document_revisions", "outbox", "audit_log"}),
     ),
     "feedback": (
         "services.feedback.models",
         "services.feedback.config:FeedbackSettings",
         frozenset(
-            {"comments", "feedback_documents", "feedback_sections", "outbox", "processed_events"}
+            {
+                "comments",
+                "feedback_documents",
+                "feedback_sections",
+                "mail_queue",
+                "outbox",
+                "processed_events",
+                "audit_log",
+            }
         ),
     ),
     "aggregator": (
@@ -47,9 +55,19 @@ SERVICES: dict[str, tuple[str, str, frozenset[str]]] = {
                 "aggregator_sections",
                 "aggregator_comments",
                 "processed_events",
+                "audit_log",
+                "outbox",
+                "staff_accounts",
+                "staff_api_tokens",
+                "staff_login_failures",
+                "document_reviewers",
             }
         ),
     ),
+}
+# model modules a service owns beyond its models.py
+EXTRA_MODELS: dict[str, tuple[str, ...]] = {
+    "aggregator": ("services.aggregator.accounts.models",),
 }
 
 
@@ -63,8 +81,11 @@ def run_env(service: str) -> None:
     """The body of each service's env.py."""
     models, _settings, tables = SERVICES[service]
     importlib.import_module(models)
+    for extra in EXTRA_MODELS.get(service, ()):
+        importlib.import_module(extra)
     importlib.import_module("shared.outbox")
     importlib.import_module("shared.idempotency")
+    importlib.import_module("shared.audit")
     config = context.config
     url = config.attributes.get("url") or service_url(service)
 

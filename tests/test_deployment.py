@@ -135,6 +135,10 @@ class TestProxy:
         for path in ("/comments", "/receipt", "/api/comments", "/api/receipts/*"):
             assert path in feedback.group(1).split()
         assert "reverse_proxy feedback:8000" in caddy
+        staff = re.search(r"@staff path ([^\n]+)", caddy)
+        assert staff is not None
+        for path in ("/tong-hop", "/tong-hop/*", "/dang-nhap", "/quan-tri/*", "/dat-mat-khau/*"):
+            assert path in staff.group(1).split()
         assert "tallies" in caddy and "reverse_proxy aggregator:8000" in caddy
         assert "reverse_proxy documents:8000" in caddy
 
@@ -143,3 +147,35 @@ class TestProxy:
         for folder in ("shared", "services", "migrations"):
             assert f"COPY {folder} ./{folder}" in dockerfile
             assert (ROOT / folder).is_dir()
+
+
+def _caddy_owner(caddy: str, path: str) -> str:
+    """Which upstream the Caddyfile's handle blocks, in order, give a request path."""
+    matchers: dict[str, list[str]] = {}
+    for name, kind, args in re.findall(r"@(\w+) (path|path_regexp) ([^\n]+)", caddy):
+        matchers[name] = [f"re:{args.strip()}"] if kind == "path_regexp" else args.split()
+    for block in re.finditer(r"handle (?:@(\w+) )?\{\s*reverse_proxy (\w+):", caddy):
+        name, upstream = block.group(1), block.group(2)
+        if name is None:
+            return upstream
+        for pattern in matchers[name]:
+            if pattern.startswith("re:") and re.match(pattern[3:], path):
+                return upstream
+            if pattern == path or (pattern.endswith("/*") and path.startswith(pattern[:-1])):
+                return upstream
+    return ""
+
+
+@pytest.mark.parametrize("name", ["documents", "feedback", "aggregator"])
+def test_every_route_of_a_service_reaches_it_through_the_proxy(name: str) -> None:
+    """Behind one public origin, no route may be shadowed by another service's."""
+    from importlib import import_module
+
+    app = import_module(f"services.{name}.main").create_app()
+    caddy = (ROOT / "deploy" / "Caddyfile").read_text()
+    shared_paths = {"/api/staff/me"}
+    for path in app.openapi()["paths"]:
+        if path in shared_paths:
+            continue
+        concrete = re.sub(r"\{[^}]+\}", "x1", path)
+        assert _caddy_owner(caddy, concrete) == name, f"{path} does not reach {name}"

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 
 from services.documents.config import DocumentsSettings
-from services.documents.routes import api, pages
+from services.documents.routes import admin, api, pages, revisions
 from shared.events import topics
 from shared.logging import configure_logging
 from shared.service_app import build_runtime, running
@@ -32,6 +32,8 @@ def create_app(settings: DocumentsSettings | None = None) -> FastAPI:
     app = FastAPI(title="Góp Ý · documents", lifespan=lifespan)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     install_common(app, SERVICE, lambda: app.state.runtime.ready())
+    app.include_router(admin.router)
+    app.include_router(revisions.router)
     app.include_router(api.router)
     app.include_router(pages.router)
     return app

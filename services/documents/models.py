@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Uuid
+from sqlalchemy import JSON, Column, ForeignKey, Index, LargeBinary, Uuid
 from sqlmodel import Field, SQLModel
 
 from shared.db import UTCDateTime
@@ -57,3 +57,24 @@ class Section(SQLModel, table=True):
     path: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     anchor: str = Field(max_length=200)
     blocks: list[Any] = Field(default_factory=list, sa_column=Column(JSON))
+
+
+class DocumentRevision(SQLModel, table=True):
+    """A revised draft uploaded for a document: previewed, then applied as a new version."""
+
+    __tablename__ = "document_revisions"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    document_id: uuid.UUID = Field(
+        sa_column=Column(Uuid, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False)
+    )
+    status: str = Field(default="pending", max_length=20)
+    version: int | None = None
+    source_name: str = Field(default="", max_length=300)
+    content_hash: str = Field(max_length=64)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    report: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    created_by: str = Field(default="", max_length=200)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )

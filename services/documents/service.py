@@ -52,8 +52,14 @@ def _block_json(block: object) -> dict:
     return {"kind": kind, **asdict(block)}  # type: ignore[call-overload]
 
 
-def build_sections(document_id: uuid.UUID, parsed: ParsedDocument) -> list[Section]:
-    """Turn the parser's flat outline into rows with parent links and unique anchors."""
+def build_sections(
+    document_id: uuid.UUID, parsed: ParsedDocument, keep_ids: dict[int, uuid.UUID] | None = None
+) -> list[Section]:
+    """Turn the parser's flat outline into rows with parent links and unique anchors.
+
+    ``keep_ids`` gives, by position, the id a section continues from the previous version.
+    """
+    keep_ids = keep_ids or {}
     rows: list[Section] = []
     stack: list[Section] = []
     anchors: set[str] = set()
@@ -66,6 +72,7 @@ def build_sections(document_id: uuid.UUID, parsed: ParsedDocument) -> list[Secti
             anchor, suffix = f"{base}-{suffix}", suffix + 1
         anchors.add(anchor)
         row = Section(
+            id=keep_ids.get(position) or uuid.uuid4(),
             document_id=document_id,
             parent_id=stack[-1].id if stack else None,
             position=position,
@@ -97,7 +104,13 @@ async def import_draft(
     existing = await find_by_hash(session, digest)
     if existing is not None:
         return existing, False
-    parsed = parse_text(text)
+    return await import_parsed(session, parse_text(text), digest, source_name), True
+
+
+async def import_parsed(
+    session: AsyncSession, parsed: ParsedDocument, digest: str, source_name: str = ""
+) -> Document:
+    """Store a parsed draft as a new document in the 'draft' state, ready for preview."""
     if not parsed.sections:
         raise DomainError(
             "Không tìm thấy đề mục nào trong dự thảo; hãy kiểm tra tệp.", status_code=422
@@ -107,18 +120,8 @@ async def import_draft(
         title=parsed.title or source_name or "Dự thảo",
         content_hash=digest,
         source_name=source_name,
-        stated_deadline=parsed.invitation.deadline.isoformat()
-        if parsed.invitation.deadline
-        else None,
-        doc_metadata=dict(parsed.metadata),
-        contacts={
-            "emails": list(parsed.invitation.emails),
-            "postal_addresses": list(parsed.invitation.postal_addresses),
-            "postage_free": parsed.invitation.postage_free,
-        },
-        preamble=[_block_json(b) for b in parsed.preamble],
-        warnings=list(parsed.warnings),
     )
+    apply_parsed_fields(document, parsed)
     inv = parsed.invitation
     if inv.deadline:
         document.closes_at = end_of_local_day(inv.deadline)
@@ -127,7 +130,21 @@ async def import_draft(
     await session.flush()
     session.add_all(build_sections(document.id, parsed))
     await session.flush()
-    return document, True
+    return document
+
+
+def apply_parsed_fields(document: Document, parsed: ParsedDocument) -> None:
+    """Copy what the draft states about itself: metadata, contacts, preamble, warnings."""
+    inv = parsed.invitation
+    document.stated_deadline = inv.deadline.isoformat() if inv.deadline else None
+    document.doc_metadata = dict(parsed.metadata)
+    document.contacts = {
+        "emails": list(inv.emails),
+        "postal_addresses": list(inv.postal_addresses),
+        "postage_free": inv.postage_free,
+    }
+    document.preamble = [_block_json(b) for b in parsed.preamble]
+    document.warnings = list(parsed.warnings)
 
 
 async def _unique_slug(session: AsyncSession, title: str) -> str:

@@ -1,23 +1,25 @@
-"""Template rendering for the documents pages, with Vietnamese date filters."""
+"""Template rendering for the documents pages: Vietnamese dates, the visitor's language."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from services.documents.models import Section
+from services.documents.models import Document, Section
 from shared.events import utcnow
-from shared.text import vn_date, vn_datetime
+from shared.i18n import install_templates, page_context, remember_language
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-templates.env.filters["vn_date"] = vn_date
-templates.env.filters["vn_datetime"] = vn_datetime
+install_templates(templates.env)
+
+WindowState = Literal["open", "upcoming", "closed", "draft"]
 
 
 @dataclass
@@ -36,7 +38,35 @@ def section_tree(sections: Sequence[Section]) -> list[TocNode]:
     return roots
 
 
+def window_state(document: Document, now: datetime | None = None) -> WindowState:
+    """Whether a citizen can comment right now, judged by the clock, not only the status.
+
+    A window whose closing time has passed is closed even before the close event, so the
+    page never offers a form the feedback service would refuse.
+    """
+    now = now or utcnow()
+    if document.status == "closed":
+        return "closed"
+    if document.status != "open":
+        return "draft"
+    if document.opens_at and now < document.opens_at:
+        return "upcoming"
+    if document.closes_at and now > document.closes_at:
+        return "closed"
+    return "open"
+
+
+def required_fields(document: Document) -> list[str]:
+    """The personal fields this consultation requires (an admin setting; none by default)."""
+    return list(getattr(document, "required_fields", None) or [])
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(
-        request, template, {"now": utcnow(), **context}, status_code=status_code
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {"now": utcnow(), "window_state": window_state, **page_context(request), **context},
+        status_code=status_code,
     )
+    remember_language(request, response)
+    return response

@@ -13,6 +13,7 @@ from services.documents.schemas import (
     SectionPublic,
     WindowOpen,
 )
+from shared import audit
 from shared.web import DomainError
 
 router = APIRouter(prefix="/api")
@@ -44,16 +45,19 @@ async def get_document(document: DocumentDep, session: SessionDep) -> DocumentPu
 
 @router.post("/documents", response_model=DocumentSummary, status_code=status.HTTP_201_CREATED)
 async def import_document(
-    body: DraftImport, session: SessionDep, _staff: AdminDep
+    body: DraftImport, session: SessionDep, staff: AdminDep
 ) -> DocumentSummary:
-    document, _created = await service.import_draft(session, body.text, body.source_name)
+    document, created = await service.import_draft(session, body.text, body.source_name)
+    if created:
+        audit.record(session, staff, "document.imported", "document", document.id)
     return DocumentSummary.model_validate(document, from_attributes=True)
 
 
 @router.post("/documents/{document_id}/open", response_model=DocumentSummary)
 async def open_document(
-    body: WindowOpen, document: DocumentDep, session: SessionDep, _staff: AdminDep
+    body: WindowOpen, document: DocumentDep, session: SessionDep, staff: AdminDep
 ) -> DocumentSummary:
+    was = document.status
     if body.days:
         await service.open_for_days_from_today(session, document, body.days)
     elif body.opens_at and body.closes_at:
@@ -64,12 +68,15 @@ async def open_document(
         raise DomainError(
             "Cần cho biết thời hạn góp ý (số ngày, hoặc ngày bắt đầu và kết thúc).", status_code=422
         )
+    action = "document.published" if was == "draft" else "document.opened"
+    audit.record(session, staff, action, "document", document.id, closes_at=str(document.closes_at))
     return DocumentSummary.model_validate(document, from_attributes=True)
 
 
 @router.post("/documents/{document_id}/close", response_model=DocumentSummary)
 async def close_document(
-    document: DocumentDep, session: SessionDep, _staff: AdminDep
+    document: DocumentDep, session: SessionDep, staff: AdminDep
 ) -> DocumentSummary:
     await service.close_consultation(session, document)
+    audit.record(session, staff, "document.closed", "document", document.id)
     return DocumentSummary.model_validate(document, from_attributes=True)

@@ -7,9 +7,12 @@ from fastapi.responses import HTMLResponse
 
 from services.documents import service
 from services.documents.deps import SessionDep, runtime_of
-from services.documents.views import render, section_tree
+from services.documents.views import render, required_fields, section_tree, window_state
+from shared import form_tokens
 
 router = APIRouter()
+# The feedback service enforces its own limit; the form only mirrors it for the browser.
+MAX_COMMENT_CHARS = 20_000
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -22,11 +25,17 @@ async def index(request: Request, session: SessionDep) -> HTMLResponse:
 async def read_document(request: Request, slug: str, session: SessionDep) -> HTMLResponse:
     document = await service.get_by_slug(session, slug)
     sections = await service.sections_of(session, document.id)
+    settings = runtime_of(request).settings
+    state = window_state(document)
     return render(
         request,
         "documents/document.html",
         document=document,
         sections=sections,
         toc=section_tree(sections),
-        feedback_url=runtime_of(request).settings.public_feedback_url,
+        window=state,
+        feedback_url=settings.public_feedback_url.rstrip("/"),
+        form_token=form_tokens.issue(settings.signing_keys, document.id) if state == "open" else "",
+        required=required_fields(document),
+        max_chars=MAX_COMMENT_CHARS,
     )

@@ -1,0 +1,194 @@
+"""Staff pages for drafts: import, preview the tree with the parser's warnings, open,
+close, and new versions. Under /soan-thao, apart from the citizens' pages."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from services.documents import revisions, service
+from services.documents.admin_views import render_admin
+from services.documents.deps import AdminDep, DocumentDep, SessionDep, runtime_of
+from services.documents.models import Document
+from services.documents.upload import parse_upload
+from services.documents.views import section_tree
+from shared import audit
+from shared.auth import Staff
+from shared.events import utcnow
+from shared.security import CsrfProtected
+from shared.text import LOCAL_TZ
+from shared.web import DomainError
+
+router = APIRouter(prefix="/soan-thao")
+
+
+def _max_bytes(request: Request) -> int:
+    return int(getattr(runtime_of(request).settings, "max_upload_bytes", 10 * 1024 * 1024))
+
+
+def _see(document_id: uuid.UUID) -> RedirectResponse:
+    return RedirectResponse(f"/soan-thao/{document_id}", status_code=303)
+
+
+async def _index(
+    request: Request, session: SessionDep, staff: Staff, status_code: int = 200, error: str = ""
+) -> HTMLResponse:
+    documents = await service.list_documents(session)
+    return render_admin(
+        request, "index.html", status_code, documents=documents, me=staff, error=error
+    )
+
+
+async def _detail(
+    request: Request,
+    session: SessionDep,
+    document: Document,
+    staff: Staff,
+    status_code: int = 200,
+    error: str = "",
+) -> HTMLResponse:
+    sections = await service.sections_of(session, document.id)
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    opens = document.opens_at.astimezone(LOCAL_TZ).date() if document.opens_at else today
+    closes = document.closes_at.astimezone(LOCAL_TZ).date() if document.closes_at else None
+    if closes is None or closes < today:  # a passed window is re-opened from today
+        opens, closes = today, today + timedelta(days=30)
+    return render_admin(
+        request,
+        "document.html",
+        status_code,
+        document=document,
+        toc=section_tree(sections),
+        count=len(sections),
+        revisions=await revisions.revisions_of(session, document),
+        me=staff,
+        error=error,
+        default_opens=opens.isoformat(),
+        default_closes=closes.isoformat(),
+    )
+
+
+@router.get("", response_class=HTMLResponse)
+async def index(request: Request, session: SessionDep, staff: AdminDep) -> HTMLResponse:
+    return await _index(request, session, staff)
+
+
+@router.post("/nhap", dependencies=[CsrfProtected])
+async def import_file(
+    request: Request, session: SessionDep, staff: AdminDep, file: Annotated[UploadFile, File()]
+) -> Response:
+    filename = file.filename or "du-thao.txt"
+    try:
+        parsed, digest = parse_upload(
+            filename, await file.read(_max_bytes(request) + 1), _max_bytes(request)
+        )
+        document = await service.find_by_hash(session, digest)
+        if document is None:
+            document = await service.import_parsed(session, parsed, digest, filename)
+            audit.record(session, staff, "document.imported", "document", document.id)
+    except DomainError as exc:
+        return await _index(request, session, staff, exc.status_code, exc.message)
+    return _see(document.id)
+
+
+@router.get("/{document_id}", response_class=HTMLResponse)
+async def detail(
+    request: Request, document: DocumentDep, session: SessionDep, staff: AdminDep
+) -> HTMLResponse:
+    return await _detail(request, session, document, staff)
+
+
+@router.post("/{document_id}/mo", dependencies=[CsrfProtected])
+async def open_window(
+    request: Request,
+    document: DocumentDep,
+    session: SessionDep,
+    staff: AdminDep,
+    opens: Annotated[date, Form()],
+    closes: Annotated[date, Form()],
+) -> Response:
+    """Open (or re-open) the window: from the start of ``opens`` to the end of ``closes``."""
+    was = document.status
+    try:
+        await service.open_consultation(
+            session,
+            document,
+            opens_at=service.start_of_local_day(opens),
+            closes_at=service.end_of_local_day(closes),
+        )
+    except DomainError as exc:
+        return await _detail(request, session, document, staff, exc.status_code, exc.message)
+    action = "document.published" if was == "draft" else "document.opened"
+    audit.record(session, staff, action, "document", document.id, closes=str(closes))
+    return _see(document.id)
+
+
+@router.post("/{document_id}/dong", dependencies=[CsrfProtected])
+async def close_window(
+    request: Request, document: DocumentDep, session: SessionDep, staff: AdminDep
+) -> Response:
+    try:
+        await service.close_consultation(session, document)
+    except DomainError as exc:
+        return await _detail(request, session, document, staff, exc.status_code, exc.message)
+    audit.record(session, staff, "document.closed", "document", document.id)
+    return _see(document.id)
+
+
+@router.post("/{document_id}/phien-ban", dependencies=[CsrfProtected])
+async def upload_revision(
+    request: Request,
+    document: DocumentDep,
+    session: SessionDep,
+    staff: AdminDep,
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    try:
+        revision = await revisions.propose_revision(
+            session,
+            document,
+            file.filename or "du-thao.txt",
+            await file.read(_max_bytes(request) + 1),
+            max_bytes=_max_bytes(request),
+            by=staff.label,
+        )
+    except DomainError as exc:
+        return await _detail(request, session, document, staff, exc.status_code, exc.message)
+    return RedirectResponse(f"/soan-thao/{document.id}/phien-ban/{revision.id}", status_code=303)
+
+
+@router.get("/{document_id}/phien-ban/{revision_id}", response_class=HTMLResponse)
+async def revision_report(
+    request: Request,
+    revision_id: uuid.UUID,
+    document: DocumentDep,
+    session: SessionDep,
+    staff: AdminDep,
+) -> HTMLResponse:
+    revision = await revisions.get_revision(session, document, revision_id)
+    return render_admin(request, "revision.html", document=document, revision=revision, me=staff)
+
+
+@router.post("/{document_id}/phien-ban/{revision_id}/ap-dung", dependencies=[CsrfProtected])
+async def apply_revision(
+    request: Request,
+    revision_id: uuid.UUID,
+    document: DocumentDep,
+    session: SessionDep,
+    staff: AdminDep,
+) -> Response:
+    revision = await revisions.get_revision(session, document, revision_id)
+    await revisions.apply_revision(session, document, revision, max_bytes=_max_bytes(request))
+    audit.record(
+        session,
+        staff,
+        "document.version_applied",
+        "document",
+        document.id,
+        version=str(document.version),
+    )
+    return _see(document.id)

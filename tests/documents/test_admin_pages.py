@@ -1,0 +1,126 @@
+"""The staff pages of the documents service: import, preview with warnings, open, revise."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from services.documents.config import DocumentsSettings
+from services.documents.main import create_app
+from shared.auth import SESSION_COOKIE, issue_token
+from shared.broker import EmbeddedBroker
+from tests.e2e.stack import SMALL_DRAFT
+
+HTML = {"Accept": "text/html"}
+MISNUMBERED = SMALL_DRAFT.replace("2. Về văn hóa - xã hội", "4. Về văn hóa - xã hội")
+
+
+@pytest.fixture
+async def browser(
+    clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    settings = DocumentsSettings(
+        database_url=clean_databases["documents"],
+        kafka_bootstrap_servers=broker.bootstrap,
+        topic_prefix=topic_prefix,
+    )
+    app = create_app(settings)
+    token = issue_token(settings.signing_keys, "account:admin", ["admin"], ttl=timedelta(hours=1))
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8001", headers=HTML
+        ) as client:
+            client.cookies.set(SESSION_COOKIE, token)
+            yield client
+
+
+def _csrf(page: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, "the form carries no CSRF token"
+    return match.group(1)
+
+
+async def _import(browser: httpx.AsyncClient, text: str) -> str:
+    page = (await browser.get("/soan-thao")).text
+    response = await browser.post(
+        "/soan-thao/nhap",
+        data={"csrf_token": _csrf(page)},
+        files={"file": ("du-thao.txt", text.encode())},
+    )
+    assert response.status_code == 303, response.text
+    return response.headers["location"]
+
+
+class TestPreviewAndPublish:
+    async def test_an_imported_draft_is_previewed_with_its_tree_and_warnings(
+        self, browser: httpx.AsyncClient
+    ) -> None:
+        location = await _import(browser, MISNUMBERED)
+        page = (await browser.get(location)).text
+        assert "Bản nháp, chưa công bố" in page
+        assert "Về văn hóa - xã hội" in page and "vanphong@example.vn" in page
+        assert "Cảnh báo của bộ tách đề mục" in page
+        assert "Không có cảnh báo" not in page  # 4 follows 1: the gap is reported
+        listing = (await browser.get("/api/documents")).json()
+        assert listing[0]["status"] == "draft"
+
+    async def test_publishing_opens_the_window_and_the_public_page(
+        self, browser: httpx.AsyncClient
+    ) -> None:
+        location = await _import(browser, SMALL_DRAFT)
+        page = (await browser.get(location)).text
+        opens = re.search(r'name="opens" type="date" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        closes = re.search(r'name="closes" type="date" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        response = await browser.post(
+            f"{location}/mo", data={"csrf_token": _csrf(page), "opens": opens, "closes": closes}
+        )
+        assert response.status_code == 303
+        assert (await browser.get("/api/documents")).json()[0]["status"] == "open"
+
+    async def test_a_form_without_its_csrf_token_changes_nothing(
+        self, browser: httpx.AsyncClient
+    ) -> None:
+        location = await _import(browser, SMALL_DRAFT)
+        response = await browser.post(
+            f"{location}/mo", data={"opens": "2026-11-22", "closes": "2026-12-22"}
+        )
+        assert response.status_code == 403
+        assert (await browser.get("/api/documents")).json()[0]["status"] == "draft"
+
+    async def test_a_bad_file_is_refused_on_the_page_in_vietnamese(
+        self, browser: httpx.AsyncClient
+    ) -> None:
+        page = (await browser.get("/soan-thao")).text
+        response = await browser.post(
+            "/soan-thao/nhap", data={"csrf_token": _csrf(page)}, files={"file": ("a.pdf", b"%PDF")}
+        )
+        assert response.status_code == 422 and "Chỉ nhận tệp" in response.text
+
+    async def test_anonymous_browsers_are_sent_to_sign_in(self, browser: httpx.AsyncClient) -> None:
+        browser.cookies.clear()
+        response = await browser.get("/soan-thao")
+        assert response.status_code == 303 and "/dang-nhap" in response.headers["location"]
+
+
+class TestNewVersion:
+    async def test_a_revision_is_reported_then_applied(self, browser: httpx.AsyncClient) -> None:
+        location = await _import(browser, SMALL_DRAFT)
+        page = (await browser.get(location)).text
+        revised = SMALL_DRAFT.replace("II. HẠN CHẾ, YẾU KÉM\n\nMột số chỉ tiêu chưa đạt.\n", "")
+        response = await browser.post(
+            f"{location}/phien-ban",
+            data={"csrf_token": _csrf(page)},
+            files={"file": ("v2.txt", revised.encode())},
+        )
+        assert response.status_code == 303
+        report = (await browser.get(response.headers["location"])).text
+        assert "Các mục không còn trong bản mới (1)" in report and "HẠN CHẾ, YẾU KÉM" in report
+        applied = await browser.post(
+            response.headers["location"] + "/ap-dung", data={"csrf_token": _csrf(report)}
+        )
+        assert applied.status_code == 303
+        assert "Phiên bản 2" in (await browser.get(location)).text

@@ -1,0 +1,136 @@
+"""The documents API as DESIGN.md section 6 fixes it, and draft uploads (.txt, .docx)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import docx
+import httpx
+import pytest
+
+from services.documents.config import DocumentsSettings
+from services.documents.main import create_app
+from shared.auth import issue_token
+from shared.broker import EmbeddedBroker
+from tests.e2e.stack import SMALL_DRAFT
+
+
+@pytest.fixture
+async def client(
+    clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    settings = DocumentsSettings(
+        database_url=clean_databases["documents"],
+        kafka_bootstrap_servers=broker.bootstrap,
+        topic_prefix=topic_prefix,
+        max_upload_bytes=200_000,
+    )
+    app = create_app(settings)
+    token = issue_token(settings.signing_keys, "admin@test", ["admin"], ttl=timedelta(hours=1))
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://docs",
+            headers={"Authorization": f"Bearer {token}"},
+        ) as c:
+            yield c
+
+
+def _docx_bytes() -> bytes:
+    document = docx.Document()
+    document.add_paragraph("BÁO CÁO THỬ NGHIỆM")
+    document.add_paragraph("I. KẾT QUẢ")
+    document.add_paragraph("1. Kinh tế")
+    document.add_paragraph("Tăng trưởng khá.")
+    document.add_paragraph("II. NHIỆM VỤ")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+class TestReadApi:
+    async def test_list_and_detail_have_the_fixed_shape(self, client: httpx.AsyncClient) -> None:
+        created = await client.post(
+            "/api/documents", json={"text": SMALL_DRAFT, "source_name": "a.txt"}
+        )
+        assert created.status_code == 201
+        listed = (await client.get("/api/documents")).json()
+        assert set(listed[0]) >= {"id", "slug", "title", "status"}
+        detail = (await client.get(f"/api/documents/{listed[0]['id']}")).json()
+        assert set(detail) >= {"id", "title", "status", "sections"}
+        first = detail["sections"][0]
+        assert set(first) >= {"id", "path", "number", "title", "level"}
+        assert first == {**first, "path": ["Phần thứ nhất"], "number": "Phần thứ nhất", "level": 1}
+        assert [s["path"][-1] for s in detail["sections"]][:4] == ["Phần thứ nhất", "I", "1", "1.1"]
+
+    async def test_importing_the_same_text_twice_makes_one_document(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        for _ in range(2):
+            await client.post("/api/documents", json={"text": SMALL_DRAFT})
+        assert len((await client.get("/api/documents")).json()) == 1
+
+    async def test_an_unknown_document_is_404_in_vietnamese(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.get("/api/documents/6c0f8a4e-0000-4000-8000-000000000000")
+        assert response.status_code == 404 and "Không tìm thấy" in response.json()["detail"]
+
+
+class TestUpload:
+    async def test_a_docx_draft_becomes_a_document_with_its_tree(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        files = {"file": ("du-thao.docx", _docx_bytes(), "application/octet-stream")}
+        created = await client.post("/api/documents/upload", files=files)
+        assert created.status_code == 201, created.text
+        assert created.json()["status"] == "draft"
+        detail = (await client.get(f"/api/documents/{created.json()['id']}")).json()
+        assert [s["path"] for s in detail["sections"]] == [["I"], ["I", "1"], ["II"]]
+
+    @pytest.mark.parametrize(
+        ("name", "data", "status", "message"),
+        [
+            ("a.txt", "Báo cáo".encode("cp1258", errors="replace") + b"\xff\xfe\xfa", 422, "UTF-8"),
+            ("a.pdf", b"%PDF-1.4", 422, "Chỉ nhận tệp"),
+            ("a.docx", b"not a zip", 422, "bị hỏng"),
+            ("a.txt", b"", 422, "rỗng"),
+            ("a.txt", b"I. A\n" * 50_000, 413, "quá lớn"),
+        ],
+    )
+    async def test_bad_files_are_refused_clearly_and_nothing_is_stored(
+        self, client: httpx.AsyncClient, name: str, data: bytes, status: int, message: str
+    ) -> None:
+        response = await client.post("/api/documents/upload", files={"file": (name, data)})
+        assert response.status_code == status
+        assert message in response.json()["detail"]
+        assert (await client.get("/api/documents")).json() == []
+
+    async def test_staff_only(self, client: httpx.AsyncClient) -> None:
+        response = await client.post(
+            "/api/documents/upload",
+            files={"file": ("a.txt", b"I. A")},
+            headers={"Authorization": ""},
+        )
+        assert response.status_code in (401, 403)
+
+
+class TestRevisionApi:
+    async def test_upload_preview_then_apply(self, client: httpx.AsyncClient) -> None:
+        created = (await client.post("/api/documents", json={"text": SMALL_DRAFT})).json()
+        revised = SMALL_DRAFT.replace("II. HẠN CHẾ, YẾU KÉM", "II. HẠN CHẾ, YẾU KÉM VÀ NGUYÊN NHÂN")
+        preview = await client.post(
+            f"/api/documents/{created['id']}/revisions",
+            files={"file": ("v2.txt", revised.encode())},
+        )
+        assert preview.status_code == 201, preview.text
+        body = preview.json()
+        assert body["new"] == [] and body["orphaned"] == []
+        applied = await client.post(
+            f"/api/documents/{created['id']}/revisions/{body['revision_id']}/apply"
+        )
+        assert applied.status_code == 200
+        detail = (await client.get(f"/api/documents/{created['id']}")).json()
+        assert "HẠN CHẾ, YẾU KÉM VÀ NGUYÊN NHÂN" in [s["title"] for s in detail["sections"]]
