@@ -31,6 +31,13 @@ class ServiceSettings(BaseSettings):
         default="127.0.0.1:9092",
         validation_alias=AliasChoices("kafka_bootstrap_servers", "KAFKA_BOOTSTRAP_SERVERS"),
     )
+    kafka_recreate_mismatched_topics: bool = Field(
+        default=True,
+        validation_alias=AliasChoices(
+            "kafka_recreate_mismatched_topics", "KAFKA_RECREATE_MISMATCHED_TOPICS"
+        ),
+        description="Re-create a topic whose partition count is not ours (dev broker only).",
+    )
     topic_prefix: str = Field(
         default="", validation_alias=AliasChoices("topic_prefix", "KAFKA_TOPIC_PREFIX")
     )

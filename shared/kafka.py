@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
@@ -25,13 +26,35 @@ log = logging.getLogger(__name__)
 TopicsCreated = Callable[[set[str]], Awaitable[None]]
 
 
-async def ensure_topics(bootstrap: str, topics: Sequence[str], prefix: str = "") -> set[str]:
-    """Create the missing topics with their fixed partition counts; return the ones created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
-    await admin.start()
+async def ensure_topics(
+    bootstrap: str,
+    topics: Sequence[str],
+    prefix: str = "",
+    *,
+    recreate_mismatched: bool = False,
+    admin: AIOKafkaAdminClient | None = None,
+) -> set[str]:
+    """Create the missing topics with their fixed partition counts; return the ones created.
+
+    A topic with another partition count was made by a producer's send after the broker
+    lost it (Tansu re-creates it with 4): with ``recreate_mismatched`` it is deleted and
+    created again, and reported as created so its history is re-published.
+    Only ``list_topics`` is used to test existence: naming a missing topic in a metadata
+    request makes such a broker create it.
+    """
+    own = admin is None
+    if admin is None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+        await admin.start()
     try:
         existing = set(await admin.list_topics())
         missing = [t for t in topics if topic_name(t, prefix) not in existing]
+        if recreate_mismatched:
+            mismatched = await _mismatched(admin, [t for t in topics if t not in missing], prefix)
+            if mismatched:
+                log.warning("topics %s have the wrong partition count: re-creating", mismatched)
+                await admin.delete_topics([topic_name(t, prefix) for t in mismatched])
+                missing += mismatched
         created: set[str] = set()
         for topic in missing:
             try:
@@ -43,11 +66,24 @@ async def ensure_topics(bootstrap: str, topics: Sequence[str], prefix: str = "")
                 pass  # another instance won the race; it re-publishes, not us
         return created
     finally:
-        await admin.close()
+        if own:
+            await admin.close()
+
+
+async def _mismatched(admin: AIOKafkaAdminClient, topics: list[str], prefix: str) -> list[str]:
+    if not topics:
+        return []
+    described = await admin.describe_topics([topic_name(t, prefix) for t in topics])
+    counts = {d["topic"]: len(d["partitions"]) for d in described if d["error_code"] == 0}
+    return [t for t in topics if counts.get(topic_name(t, prefix), PARTITIONS[t]) != PARTITIONS[t]]
 
 
 class KafkaProducerFactory:
-    """One lazily started producer (acks=all, never idempotent: Tansu refuses that)."""
+    """One lazily started producer (acks=all, never idempotent: Tansu refuses that).
+
+    Every ``check_interval`` seconds ``get`` also checks the topics, so a broker that lost
+    them while the producer stayed connected is noticed and the history re-published.
+    """
 
     def __init__(
         self,
@@ -56,12 +92,18 @@ class KafkaProducerFactory:
         *,
         prefix: str = "",
         on_created: TopicsCreated | None = None,
+        recreate_mismatched: bool = False,
+        check_interval: float = 1.0,
     ) -> None:
         self._bootstrap = bootstrap
         self._topics = list(topics)
         self._prefix = prefix
         self._on_created = on_created
+        self._recreate = recreate_mismatched
+        self._check_interval = check_interval
+        self._checked_at = 0.0
         self._producer: AIOKafkaProducer | None = None
+        self._admin: AIOKafkaAdminClient | None = None
         self._lock = asyncio.Lock()
 
     @property
@@ -70,10 +112,9 @@ class KafkaProducerFactory:
 
     async def get(self) -> AIOKafkaProducer:
         async with self._lock:
+            if self._producer is None or time.monotonic() - self._checked_at > self._check_interval:
+                await self._check_topics()
             if self._producer is None:
-                created = await ensure_topics(self._bootstrap, self._topics, self._prefix)
-                if created and self._on_created is not None:
-                    await self._on_created(created)
                 producer = AIOKafkaProducer(
                     bootstrap_servers=self._bootstrap,
                     acks="all",
@@ -85,15 +126,35 @@ class KafkaProducerFactory:
                 self._producer = producer
             return self._producer
 
+    async def _check_topics(self) -> None:
+        if self._admin is None:
+            admin = AIOKafkaAdminClient(
+                bootstrap_servers=self._bootstrap, request_timeout_ms=10_000
+            )
+            await admin.start()
+            self._admin = admin
+        created = await ensure_topics(
+            self._bootstrap,
+            self._topics,
+            self._prefix,
+            recreate_mismatched=self._recreate,
+            admin=self._admin,
+        )
+        self._checked_at = time.monotonic()
+        if created and self._on_created is not None:
+            await self._on_created(created)
+
     async def reset(self) -> None:
         """Drop the producer after an error; the next ``get`` re-checks the topics."""
         async with self._lock:
             producer, self._producer = self._producer, None
-        if producer is not None:
+            admin, self._admin = self._admin, None
+        stops = [c.stop() for c in (producer,) if c] + [a.close() for a in (admin,) if a]
+        for stop in stops:
             try:
-                await asyncio.wait_for(producer.stop(), timeout=5)
-            except Exception as exc:  # a dead broker may make stop() fail too
-                log.debug("producer stop: %s", exc)
+                await asyncio.wait_for(stop, 5)
+            except Exception as exc:  # a dead broker may make stopping fail too
+                log.debug("kafka client stop: %s", exc)
 
 
 EventBatchHandler = Callable[[list[AnyEvent]], Awaitable[None]]

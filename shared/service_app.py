@@ -65,6 +65,7 @@ def build_runtime(settings: ServiceSettings, produces: Sequence[str] = ()) -> Ru
             produces,
             prefix=settings.topic_prefix,
             on_created=republish,
+            recreate_mismatched=settings.kafka_recreate_mismatched_topics,
         )
         runtime.relay = outbox.OutboxRelay(
             sessions,

@@ -179,3 +179,60 @@ class TestRestartEverything:
         finally:
             stack.stop()
             broker.stop()
+
+
+class TestBrokerBlip:
+    async def test_events_lost_in_a_restart_the_relay_never_saw_are_published_again(
+        self,
+        clean_databases: dict[str, str],
+        topic_prefix: str,
+        tmp_path: Path,
+        client: httpx.AsyncClient,
+    ) -> None:
+        """The broker restarts between two relay batches: no send fails, yet it lost them."""
+        from sqlalchemy import func, select
+
+        from shared.db import create_engine
+        from shared.outbox import OutboxMessage
+
+        port = free_port()
+        broker = start_broker(port)
+        stack = Stack(stack_env(clean_databases, broker.bootstrap, topic_prefix), tmp_path).start()
+        engine = create_engine(clean_databases["feedback"])
+
+        async def unsent() -> int:
+            async with engine.connect() as conn:
+                query = (
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .where(
+                        OutboxMessage.sent_at.is_(None)  # type: ignore[union-attr]
+                    )
+                )
+                return int((await conn.execute(query)).scalar_one())
+
+        try:
+            document = await stack.publish_draft(client)
+            section = _section(document, "Phần thứ hai", "I")
+            await stack.comment(client, document["id"], section)
+            await eventually(
+                lambda: stack.tallies(client, document["id"]),
+                lambda t: t.get(("Phần thứ hai", "I")) == 1,
+            )
+            stack.stop("aggregator")  # what follows stays unconsumed on the broker
+            for n in range(5):
+                await stack.comment(client, document["id"], section, f"Trước sự cố {n}")
+            await eventually(unsent, lambda count: count == 0)
+            broker.stop()
+            broker = start_broker(port)  # back at once, empty
+            await stack.comment(client, document["id"], section, "Ngay sau sự cố")
+            stack.start("aggregator")
+            await eventually(
+                lambda: stack.tallies(client, document["id"]),
+                lambda t: t.get(("Phần thứ hai", "I")) == 7,
+                timeout=60,
+            )
+        finally:
+            await engine.dispose()
+            stack.stop()
+            broker.stop()
