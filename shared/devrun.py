@@ -116,10 +116,13 @@ def main() -> int:
 def print_urls() -> None:
     print(
         "\nGóp Ý is running:\n"
-        "  Drafts for citizens:   http://127.0.0.1:8001/\n"
-        "  Feedback service:      http://127.0.0.1:8002/receipt  (receipt look-up)\n"
-        "  Subcommittee (staff):  http://127.0.0.1:8003/\n"
-        "Staff API token: .venv/bin/python -m services.aggregator create-token --role reviewer\n"
+        "  Drafts for citizens:     http://127.0.0.1:8001/\n"
+        "  Receipt look-up:         http://127.0.0.1:8002/receipt\n"
+        "  Draft administration:    http://127.0.0.1:8001/soan-thao   (staff)\n"
+        "  Subcommittee workspace:  http://127.0.0.1:8003/tong-hop    (staff)\n"
+        "  Staff sign-in:           http://127.0.0.1:8003/dang-nhap\n"
+        "First administrator:  .venv/bin/python -m services.aggregator create-admin --email you@example.vn\n"
+        "Staff API token:      .venv/bin/python -m services.aggregator create-token --role reviewer\n"
         "Logs: var/*.log. Press Ctrl-C to stop.\n"
     )
 

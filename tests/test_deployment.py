@@ -179,3 +179,10 @@ def test_every_route_of_a_service_reaches_it_through_the_proxy(name: str) -> Non
             continue
         concrete = re.sub(r"\{[^}]+\}", "x1", path)
         assert _caddy_owner(caddy, concrete) == name, f"{path} does not reach {name}"
+
+
+def test_the_readme_documents_every_variable_the_code_reads() -> None:
+    readme = (ROOT / "README.md").read_text()
+    read = set().union(*(env_names(s) for s in APPS.values()))
+    missing = sorted(name for name in read if f"`{name}`" not in readme)
+    assert not missing, f"README's configuration table lacks {missing}"
