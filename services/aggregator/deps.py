@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,30 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.aggregator.accounts.access import may_review
 from services.aggregator.config import AggregatorSettings
 from shared.auth import Staff
-from shared.service_app import Runtime
+from shared.deps import get_session, runtime_of
 from shared.web import Forbidden, staff_check, staff_dependency
-
-
-def runtime_of(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
 
 
 def settings_of(request: Request) -> AggregatorSettings:
     return runtime_of(request).settings  # type: ignore[return-value]
-
-
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: commit on success, then wake the outbox relay."""
-    runtime = runtime_of(request)
-    async with runtime.sessions() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
-    if runtime.relay is not None:
-        runtime.relay.notify()
 
 
 def _keys(request: Request) -> list[str]:

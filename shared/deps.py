@@ -1,0 +1,28 @@
+"""Request dependencies every service shares: its runtime and a unit of work per request."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from fastapi import Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.service_app import Runtime
+
+
+def runtime_of(request: Request) -> Runtime:
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: commit on success, then wake the outbox relay."""
+    runtime = runtime_of(request)
+    async with runtime.sessions() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+    if runtime.relay is not None:
+        runtime.relay.notify()
