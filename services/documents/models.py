@@ -33,6 +33,7 @@ class Document(SQLModel, table=True):
     contacts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     preamble: list[Any] = Field(default_factory=list, sa_column=Column(JSON))
     warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    required_fields: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )

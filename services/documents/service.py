@@ -24,6 +24,7 @@ from shared.events import (
     ConsultationOpened,
     DocumentPublished,
     DocumentState,
+    DocumentUpdated,
     SectionInfo,
     topics,
     utcnow,
@@ -191,6 +192,7 @@ def document_state(document: Document, sections: Sequence[Section]) -> DocumentS
         version=document.version,
         opens_at=document.opens_at,
         closes_at=document.closes_at,
+        required_fields=list(document.required_fields or []),
         sections=[
             SectionInfo(
                 id=s.id,
@@ -266,3 +268,31 @@ async def open_for_days_from_today(
         closes_at=end_of_local_day(closes),
         note=note,
     )
+
+
+# What a consultation may require of a commenter (the feedback service enforces it).
+PERSONAL_FIELDS = {
+    "name": "Họ và tên",
+    "organisation": "Cơ quan, tổ chức hoặc chi bộ",
+    "address": "Địa chỉ",
+    "email": "Thư điện tử",
+    "phone": "Số điện thoại",
+}
+
+
+async def set_required_fields(
+    session: AsyncSession, document: Document, fields: Sequence[str]
+) -> Document:
+    """Choose which personal details a comment must carry; consumers learn it at once."""
+    unknown = set(fields) - set(PERSONAL_FIELDS)
+    if unknown:
+        raise DomainError(
+            "Trường thông tin không hợp lệ: " + ", ".join(sorted(unknown)), status_code=422
+        )
+    document.required_fields = [f for f in PERSONAL_FIELDS if f in set(fields)]
+    session.add(document)
+    await session.flush()
+    if document.status != "draft":
+        state = document_state(document, await sections_of(session, document.id))
+        outbox.add(session, topics.DOCUMENTS, DocumentUpdated(producer=PRODUCER, payload=state))
+    return document

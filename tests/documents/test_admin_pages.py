@@ -124,3 +124,42 @@ class TestNewVersion:
         )
         assert applied.status_code == 303
         assert "Phiên bản 2" in (await browser.get(location)).text
+
+
+class TestRequiredFields:
+    async def test_required_details_reach_the_other_services_in_the_document_event(
+        self, browser: httpx.AsyncClient, clean_databases: dict[str, str]
+    ) -> None:
+        from sqlalchemy import select
+
+        from shared.db import create_engine
+        from shared.outbox import OutboxMessage
+
+        location = await _import(browser, SMALL_DRAFT)
+        page = (await browser.get(location)).text
+        await browser.post(
+            f"{location}/mo",
+            data={"csrf_token": _csrf(page), "opens": "2026-01-01", "closes": "2099-12-31"},
+        )
+        page = (await browser.get(location)).text
+        response = await browser.post(
+            f"{location}/thong-tin-bat-buoc",
+            data={"csrf_token": _csrf(page), "fields": ["phone", "name"]},
+        )
+        assert response.status_code == 303
+        assert 'value="name" checked' in (await browser.get(location)).text
+        engine = create_engine(clean_databases["documents"])
+        async with engine.connect() as conn:
+            rows = (await conn.execute(select(OutboxMessage.event_type, OutboxMessage.body))).all()
+        await engine.dispose()
+        event_type, body = rows[-1]
+        assert event_type == "document.updated"
+        assert body["payload"]["required_fields"] == ["name", "phone"]
+
+    async def test_an_unknown_field_is_refused(self, browser: httpx.AsyncClient) -> None:
+        location = await _import(browser, SMALL_DRAFT)
+        page = (await browser.get(location)).text
+        response = await browser.post(
+            f"{location}/thong-tin-bat-buoc", data={"csrf_token": _csrf(page), "fields": ["cccd"]}
+        )
+        assert response.status_code == 422 and "không hợp lệ" in response.json()["detail"]

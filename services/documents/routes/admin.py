@@ -67,6 +67,7 @@ async def _detail(
         revisions=await revisions.revisions_of(session, document),
         me=staff,
         error=error,
+        personal_fields=service.PERSONAL_FIELDS,
         default_opens=opens.isoformat(),
         default_closes=closes.isoformat(),
     )
@@ -136,6 +137,26 @@ async def close_window(
     except DomainError as exc:
         return await _detail(request, session, document, staff, exc.status_code, exc.message)
     audit.record(session, staff, "document.closed", "document", document.id)
+    return _see(document.id)
+
+
+@router.post("/{document_id}/thong-tin-bat-buoc", dependencies=[CsrfProtected])
+async def required_fields(
+    document: DocumentDep,
+    session: SessionDep,
+    staff: AdminDep,
+    fields: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """Which personal details this consultation requires of every comment."""
+    await service.set_required_fields(session, document, fields or [])
+    audit.record(
+        session,
+        staff,
+        "document.required_fields",
+        "document",
+        document.id,
+        fields=",".join(document.required_fields),
+    )
     return _see(document.id)
 
 
