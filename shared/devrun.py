@@ -121,8 +121,10 @@ def print_urls() -> None:
         "  Draft administration:    http://127.0.0.1:8001/soan-thao   (staff)\n"
         "  Subcommittee workspace:  http://127.0.0.1:8003/tong-hop    (staff)\n"
         "  Staff sign-in:           http://127.0.0.1:8003/dang-nhap\n"
-        "First administrator:  .venv/bin/python -m services.aggregator create-admin --email you@example.vn\n"
-        "Staff API token:      .venv/bin/python -m services.aggregator create-token --role reviewer\n"
+        "First administrator:\n"
+        "  .venv/bin/python -m services.aggregator create-admin --email you@example.vn\n"
+        "Staff API token:\n"
+        "  .venv/bin/python -m services.aggregator create-token --role reviewer\n"
         "Logs: var/*.log. Press Ctrl-C to stop.\n"
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -96,3 +96,26 @@ async def running(runtime: Runtime) -> AsyncIterator[Runtime]:
         if runtime.producers is not None:
             await runtime.producers.reset()
         await runtime.engine.dispose()
+
+
+Job = Callable[[AsyncSession], Awaitable[int]]
+
+
+async def run_periodically(runtime: Runtime, name: str, interval: float, job: Job) -> None:
+    """Run ``job`` in its own transaction now and every ``interval`` seconds until stopped."""
+    while not runtime.stop.is_set():
+        try:
+            async with unit_of_work(runtime.sessions) as session:
+                changed = await job(session)
+            if changed:
+                log.info("%s: %d rows changed", name, changed)
+        except Exception as exc:  # a busy database delays the job; it never stops the service
+            log.warning("%s failed: %s", name, exc)
+        try:
+            await asyncio.wait_for(runtime.stop.wait(), timeout=interval)
+        except TimeoutError:
+            pass
+
+
+def start_periodic(runtime: Runtime, name: str, interval: float, job: Job) -> None:
+    runtime.tasks.append(asyncio.create_task(run_periodically(runtime, name, interval, job)))

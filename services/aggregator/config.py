@@ -20,3 +20,5 @@ class AggregatorSettings(ServiceSettings):
     login_max_failures_per_ip: int = 20
     invite_valid_hours: int = 72
     api_token_days: int = 90
+    personal_data_months: int = 12
+    retention_check_hours: float = 6.0

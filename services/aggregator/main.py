@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 
@@ -11,10 +12,11 @@ from services.aggregator.accounts import admin as accounts_admin
 from services.aggregator.accounts import routes as accounts_routes
 from services.aggregator.config import AggregatorSettings
 from services.aggregator.consumers import projection_consumer
+from services.aggregator.retention import erase_display_names
 from services.aggregator.routes import api, pages
-from shared.events import topics
+from shared.events import topics, utcnow
 from shared.logging import configure_logging
-from shared.service_app import build_runtime, running
+from shared.service_app import build_runtime, running, start_periodic
 from shared.web import install_common
 
 SERVICE = "aggregator"
@@ -30,6 +32,14 @@ def create_app(settings: AggregatorSettings | None = None) -> FastAPI:
         runtime.consumers.append(projection_consumer(runtime, settings.consumer_group))
         app.state.runtime = runtime
         async with running(runtime):
+            start_periodic(
+                runtime,
+                "display name retention",
+                settings.retention_check_hours * 3600,
+                lambda session: erase_display_names(
+                    session, utcnow(), timedelta(days=30 * settings.personal_data_months)
+                ),
+            )
             yield
 
     app = FastAPI(title="Góp Ý · aggregator", lifespan=lifespan)

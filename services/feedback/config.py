@@ -32,3 +32,5 @@ class FeedbackSettings(ServiceSettings):
     mail_max_attempts: int = 8
     mail_retry_base_seconds: float = 30.0
     mail_retry_max_seconds: float = 3600.0
+    personal_data_months: int = 12
+    retention_check_hours: float = 6.0

@@ -14,10 +14,11 @@ from services.feedback.config import FeedbackSettings
 from services.feedback.consumers import catalogue_consumer
 from services.feedback.limits import BodyGuard
 from services.feedback.mailer import MailSender
+from services.feedback.retention import erase_personal_data
 from services.feedback.routes import api, pages
-from shared.events import topics
+from shared.events import topics, utcnow
 from shared.logging import configure_logging
-from shared.service_app import build_runtime, running
+from shared.service_app import build_runtime, running, start_periodic
 from shared.web import install_common, validation_message
 
 SERVICE = "feedback"
@@ -33,6 +34,14 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
         runtime.consumers.append(catalogue_consumer(runtime))
         app.state.runtime = runtime
         async with running(runtime):
+            start_periodic(
+                runtime,
+                "personal data retention",
+                settings.retention_check_hours * 3600,
+                lambda session: erase_personal_data(
+                    session, utcnow(), settings.personal_data_months
+                ),
+            )
             if settings.smtp_host:
                 app.state.mailer = MailSender(runtime.sessions, settings)
                 runtime.tasks.append(asyncio.create_task(app.state.mailer.run(runtime.stop)))
