@@ -135,7 +135,14 @@ class OutboxRelay:
             except Exception as exc:  # broker away or database busy: retry, never crash
                 log.warning("outbox relay: %s; retrying in %.1fs", exc, backoff)
                 await self._producers.reset()
+                # New comments must not cut the back-off short: each wake-up would be one
+                # more connection attempt to an absent broker, taken from the intake's CPU.
+                try:
+                    await asyncio.wait_for(stop.wait(), timeout=backoff)
+                except TimeoutError:
+                    pass
                 backoff = min(backoff * 2, 10.0)
+                continue
             self._wakeup.clear()
             try:
                 await asyncio.wait_for(self._wakeup.wait(), timeout=backoff)

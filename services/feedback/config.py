@@ -34,3 +34,4 @@ class FeedbackSettings(ServiceSettings):
     mail_retry_max_seconds: float = 3600.0
     personal_data_months: int = 12
     retention_check_hours: float = 6.0
+    group_commit_max_batch: int = 200

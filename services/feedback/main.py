@@ -17,6 +17,7 @@ from services.feedback.mailer import MailSender
 from services.feedback.retention import erase_personal_data
 from services.feedback.routes import api, pages
 from shared.events import topics, utcnow
+from shared.group_commit import GroupCommitter
 from shared.logging import configure_logging
 from shared.service_app import build_runtime, running, start_periodic
 from shared.web import install_common, validation_message
@@ -33,7 +34,13 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
         runtime = build_runtime(settings, produces=[topics.COMMENTS])
         runtime.consumers.append(catalogue_consumer(runtime))
         app.state.runtime = runtime
+        app.state.committer = GroupCommitter(
+            runtime.sessions,
+            max_batch=settings.group_commit_max_batch,
+            after_commit=runtime.relay.notify if runtime.relay else None,
+        )
         async with running(runtime):
+            runtime.tasks.append(asyncio.create_task(app.state.committer.run(runtime.stop)))
             start_periodic(
                 runtime,
                 "personal data retention",

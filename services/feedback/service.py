@@ -145,7 +145,6 @@ async def submit_comment(
     acknowledgements.enqueue(
         session, comment, acknowledgements.place_of(document, section), feedback_url
     )
-    await session.flush()
     return comment
 
 
