@@ -53,7 +53,9 @@ class _Numbering:
         self.counters: dict[str, dict[int, int]] = {}
         try:
             root = document.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
+        except (KeyError, AttributeError, RuntimeError):
+            # No numbering part: python-docx raises KeyError, or its RuntimeError subclass
+            # for "not implemented", depending on the package's shape.
             return
         abstract: dict[str | None, dict[int, tuple[str, str, int]]] = {}
         for node in root.findall(qn("w:abstractNum")):
