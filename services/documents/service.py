@@ -7,6 +7,7 @@ its ``documents.v1`` outbox row land in one transaction.
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -296,3 +297,23 @@ async def set_required_fields(
         state = document_state(document, await sections_of(session, document.id))
         outbox.add(session, topics.DOCUMENTS, DocumentUpdated(producer=PRODUCER, payload=state))
     return document
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def set_contacts(
+    document: Document, emails: str, postal_addresses: str, postage_free: bool
+) -> None:
+    """Replace the contact details the draft stated (an admin's correction wins)."""
+    addresses = [a for a in re.split(r"[\s,;]+", nfc(emails).strip()) if a]
+    wrong = [a for a in addresses if not _EMAIL.match(a)]
+    if wrong:
+        raise DomainError("Địa chỉ thư điện tử không hợp lệ: " + ", ".join(wrong), status_code=422)
+    document.contacts = {
+        "emails": addresses,
+        "postal_addresses": [
+            line.strip() for line in nfc(postal_addresses).splitlines() if line.strip()
+        ],
+        "postage_free": postage_free,
+    }

@@ -163,3 +163,35 @@ class TestRequiredFields:
             f"{location}/thong-tin-bat-buoc", data={"csrf_token": _csrf(page), "fields": ["cccd"]}
         )
         assert response.status_code == 422 and "không hợp lệ" in response.json()["detail"]
+
+
+class TestContacts:
+    async def test_an_admin_corrects_the_contact_details_shown_to_citizens(
+        self, browser: httpx.AsyncClient
+    ) -> None:
+        location = await _import(browser, SMALL_DRAFT)
+        page = (await browser.get(location)).text
+        response = await browser.post(
+            f"{location}/lien-he",
+            data={
+                "csrf_token": _csrf(page),
+                "emails": "vanphong@dienbien.vn, tieuban@dienbien.vn",
+                "postal_addresses": "Số 1 đường Võ Nguyên Giáp, TP. Điện Biên Phủ",
+                "postage_free": "1",
+            },
+        )
+        assert response.status_code == 303
+        page = (await browser.get(location)).text
+        assert "tieuban@dienbien.vn" in page and "Võ Nguyên Giáp" in page
+        assert "vanphong@example.vn" not in page
+
+    async def test_a_malformed_address_is_refused_and_nothing_changes(
+        self, browser: httpx.AsyncClient
+    ) -> None:
+        location = await _import(browser, SMALL_DRAFT)
+        page = (await browser.get(location)).text
+        response = await browser.post(
+            f"{location}/lien-he", data={"csrf_token": _csrf(page), "emails": "khong-phai-email"}
+        )
+        assert response.status_code == 422 and "không hợp lệ" in response.text
+        assert "vanphong@example.vn" in (await browser.get(location)).text

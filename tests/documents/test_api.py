@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -134,3 +135,20 @@ class TestRevisionApi:
         assert applied.status_code == 200
         detail = (await client.get(f"/api/documents/{created['id']}")).json()
         assert "HẠN CHẾ, YẾU KÉM VÀ NGUYÊN NHÂN" in [s["title"] for s in detail["sections"]]
+
+
+class TestTables:
+    async def test_each_indicator_row_of_an_appendix_table_has_its_own_anchor(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        from pathlib import Path
+
+        seed = Path(__file__).parent / "parsing" / "fixtures" / "000_e341ae35a8b646af.txt"
+        created = (await client.post("/api/documents", json={"text": seed.read_text()})).json()
+        await client.post(f"/api/documents/{created['id']}/open", json={"days": 30})
+        page = (await client.get(f"/d/{created['slug']}")).text
+        rows = re.findall(r'<tr id="(muc-[a-z0-9-]+-bang-1-dong-(\d+))">', page)
+        assert len(rows) > 20, "the appendix indicators are not addressable rows"
+        first_id, _ = rows[0]
+        assert f'href="#{first_id}"' in page
+        assert [int(n) for _, n in rows[:3]] == [1, 2, 3]

@@ -140,6 +140,26 @@ async def close_window(
     return _see(document.id)
 
 
+@router.post("/{document_id}/lien-he", dependencies=[CsrfProtected])
+async def contacts(
+    request: Request,
+    document: DocumentDep,
+    session: SessionDep,
+    staff: AdminDep,
+    emails: Annotated[str, Form()] = "",
+    postal_addresses: Annotated[str, Form()] = "",
+    postage_free: Annotated[str, Form()] = "",
+) -> Response:
+    """Correct the e-mail and postal addresses shown to citizens beside the draft."""
+    try:
+        service.set_contacts(document, emails, postal_addresses, bool(postage_free))
+    except DomainError as exc:
+        return await _detail(request, session, document, staff, exc.status_code, exc.message)
+    session.add(document)
+    audit.record(session, staff, "document.contacts", "document", document.id)
+    return _see(document.id)
+
+
 @router.post("/{document_id}/thong-tin-bat-buoc", dependencies=[CsrfProtected])
 async def required_fields(
     document: DocumentDep,
