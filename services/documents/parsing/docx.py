@@ -143,15 +143,17 @@ def parse_docx(data: bytes) -> ParsedDocument:
 def _header_cells(table: DocxTable) -> list[str]:
     """The paragraphs of a layout table holding the title block, column by column."""
     out: list[str] = []
-    seen: set[int] = set()
+    # The cell elements themselves, not id(): holding them keeps lxml from freeing a proxy
+    # and handing its id to another cell, which skipped cells at random.
+    seen: set[Any] = set()
     columns = max((len(row.cells) for row in table.rows), default=0)
     for col in range(columns):
         for row in table.rows:
             if col >= len(row.cells):
                 continue
             cell = row.cells[col]
-            if id(cell._tc) in seen:
+            if cell._tc in seen:  # a merged cell appears once per row it spans
                 continue
-            seen.add(id(cell._tc))
+            seen.add(cell._tc)
             out.extend(t for p in cell.paragraphs if (t := clean(nfc(p.text))))
     return out
