@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.documents import service
@@ -22,3 +22,10 @@ async def document_by_id(document_id: uuid.UUID, session: SessionDep) -> Documen
 
 DocumentDep = Annotated[Document, Depends(document_by_id)]
 AdminDep = staff_dependency(lambda r: runtime_of(r).settings.signing_keys, "admin")
+
+
+def max_upload_bytes(request: Request) -> int:
+    return int(runtime_of(request).settings.max_upload_bytes)  # type: ignore[attr-defined]
+
+
+MaxUploadDep = Annotated[int, Depends(max_upload_bytes)]

@@ -6,6 +6,11 @@ import hashlib
 import io
 import zipfile
 
+from fastapi import UploadFile
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.documents import service
+from services.documents.models import Document
 from services.documents.parsing import ParsedDocument, parse_docx, parse_text
 from shared.text import nfc
 from shared.web import DomainError
@@ -55,3 +60,19 @@ def parse_upload(filename: str, data: bytes, max_bytes: int) -> tuple[ParsedDocu
         text = decode_text(data)
         return parse_text(text), digest_of(text.encode("utf-8"))
     raise InvalidUpload("Chỉ nhận tệp .txt (UTF-8) hoặc .docx.")
+
+
+async def read_limited(file: UploadFile, max_bytes: int) -> bytes:
+    """Read at most one byte past the limit, so an oversized file is refused, not buffered."""
+    return await file.read(max_bytes + 1)
+
+
+async def import_upload(
+    session: AsyncSession, filename: str, data: bytes, max_bytes: int
+) -> tuple[Document, bool]:
+    """A new draft from an uploaded file; the same content again returns the existing one."""
+    parsed, digest = parse_upload(filename, data, max_bytes)
+    document = await service.find_by_hash(session, digest)
+    if document is not None:
+        return document, False
+    return await service.import_parsed(session, parsed, digest, filename), True

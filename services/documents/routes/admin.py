@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.documents import revisions, service
 from services.documents.admin_views import render_admin
-from services.documents.deps import AdminDep, DocumentDep, SessionDep, runtime_of
+from services.documents.deps import AdminDep, DocumentDep, MaxUploadDep, SessionDep
 from services.documents.models import Document
-from services.documents.upload import parse_upload
+from services.documents.upload import import_upload, read_limited
 from services.documents.views import section_tree
 from shared import audit
 from shared.auth import Staff
@@ -24,10 +24,6 @@ from shared.text import LOCAL_TZ
 from shared.web import DomainError
 
 router = APIRouter(prefix="/soan-thao")
-
-
-def _max_bytes(request: Request) -> int:
-    return int(getattr(runtime_of(request).settings, "max_upload_bytes", 10 * 1024 * 1024))
 
 
 def _see(document_id: uuid.UUID) -> RedirectResponse:
@@ -80,19 +76,20 @@ async def index(request: Request, session: SessionDep, staff: AdminDep) -> HTMLR
 
 @router.post("/nhap", dependencies=[CsrfProtected])
 async def import_file(
-    request: Request, session: SessionDep, staff: AdminDep, file: Annotated[UploadFile, File()]
+    request: Request,
+    session: SessionDep,
+    staff: AdminDep,
+    max_bytes: MaxUploadDep,
+    file: Annotated[UploadFile, File()],
 ) -> Response:
-    filename = file.filename or "du-thao.txt"
     try:
-        parsed, digest = parse_upload(
-            filename, await file.read(_max_bytes(request) + 1), _max_bytes(request)
+        document, created = await import_upload(
+            session, file.filename or "du-thao.txt", await read_limited(file, max_bytes), max_bytes
         )
-        document = await service.find_by_hash(session, digest)
-        if document is None:
-            document = await service.import_parsed(session, parsed, digest, filename)
-            audit.record(session, staff, "document.imported", "document", document.id)
     except DomainError as exc:
         return await _index(request, session, staff, exc.status_code, exc.message)
+    if created:
+        audit.record(session, staff, "document.imported", "document", document.id)
     return _see(document.id)
 
 
@@ -186,6 +183,7 @@ async def upload_revision(
     document: DocumentDep,
     session: SessionDep,
     staff: AdminDep,
+    max_bytes: MaxUploadDep,
     file: Annotated[UploadFile, File()],
 ) -> Response:
     try:
@@ -193,8 +191,8 @@ async def upload_revision(
             session,
             document,
             file.filename or "du-thao.txt",
-            await file.read(_max_bytes(request) + 1),
-            max_bytes=_max_bytes(request),
+            await read_limited(file, max_bytes),
+            max_bytes=max_bytes,
             by=staff.label,
         )
     except DomainError as exc:
@@ -216,14 +214,14 @@ async def revision_report(
 
 @router.post("/{document_id}/phien-ban/{revision_id}/ap-dung", dependencies=[CsrfProtected])
 async def apply_revision(
-    request: Request,
     revision_id: uuid.UUID,
     document: DocumentDep,
     session: SessionDep,
     staff: AdminDep,
+    max_bytes: MaxUploadDep,
 ) -> Response:
     revision = await revisions.get_revision(session, document, revision_id)
-    await revisions.apply_revision(session, document, revision, max_bytes=_max_bytes(request))
+    await revisions.apply_revision(session, document, revision, max_bytes=max_bytes)
     audit.record(
         session,
         staff,
