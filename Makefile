@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
+OIDC_PROVIDER := tests/auth/oidc_provider/node_modules/.package-lock.json
+
 .PHONY: install run test lint typecheck bench clean
 
 install: $(STAMP)
@@ -25,7 +27,11 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy services shared
 
-test: install lint typecheck
+# The sign-in tests run a real OpenID Connect provider (node-oidc-provider) under Node.js.
+$(OIDC_PROVIDER): tests/auth/oidc_provider/package-lock.json
+	npm ci --prefix tests/auth/oidc_provider --no-audit --no-fund --loglevel=error
+
+test: install lint typecheck $(OIDC_PROVIDER)
 	$(PY) -m pytest
 
 bench: install

@@ -7,8 +7,10 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
 
 from services.aggregator.accounts import admin as accounts_admin
+from services.aggregator.accounts import oidc
 from services.aggregator.accounts import routes as accounts_routes
 from services.aggregator.config import AggregatorSettings
 from services.aggregator.consumers import projection_consumer
@@ -16,6 +18,7 @@ from services.aggregator.retention import erase_display_names
 from services.aggregator.routes import api, pages
 from shared.events import topics, utcnow
 from shared.logging import configure_logging
+from shared.security import cookie_is_secure
 from shared.service_app import build_runtime, running, start_periodic
 from shared.web import install_common
 
@@ -48,4 +51,25 @@ def create_app(settings: AggregatorSettings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(accounts_routes.router)
     app.include_router(accounts_admin.router)
+    _install_oidc(app, settings)
     return app
+
+
+def _install_oidc(app: FastAPI, settings: AggregatorSettings) -> None:
+    """Sign-in through an OpenID Connect provider, when one is configured.
+
+    The state, nonce and PKCE verifier of a sign-in in progress live in a signed cookie
+    scoped to ``/dang-nhap`` for ten minutes; ``Lax`` lets it come back on the
+    provider's redirect.
+    """
+    app.state.oidc = oidc.build_client(settings)
+    if app.state.oidc is not None:
+        app.add_middleware(
+            SessionMiddleware,
+            secret_key=settings.signing_keys[0],
+            session_cookie=oidc.STATE_COOKIE,
+            max_age=oidc.STATE_MAX_AGE_SECONDS,
+            path="/dang-nhap",
+            same_site="lax",
+            https_only=cookie_is_secure(settings),
+        )

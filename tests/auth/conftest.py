@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -43,13 +43,19 @@ HTML = {"Accept": "text/html,application/xhtml+xml"}
 
 
 class PortRouter(httpx.AsyncBaseTransport):
-    """Send each request to the app listening on its port."""
+    """Send each request to the app listening on its port; any other port is the network
+    (an OpenID Connect provider, say)."""
 
     def __init__(self, apps: dict[str, FastAPI]) -> None:
         self._by_port = {PORTS[name]: httpx.ASGITransport(app=app) for name, app in apps.items()}
+        self._network = httpx.AsyncHTTPTransport()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self._by_port[request.url.port or 80].handle_async_request(request)
+        transport = self._by_port.get(request.url.port or 80, self._network)
+        return await transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._network.aclose()
 
 
 @dataclass
@@ -82,7 +88,9 @@ class Stack:
         return issue_token(keys or [NEW_KEY, OLD_KEY], subject, roles, ttl=ttl, **kwargs)
 
 
-def settings_for(name: str, urls: dict[str, str], broker: EmbeddedBroker, prefix: str) -> Any:
+def settings_for(
+    name: str, urls: dict[str, str], broker: EmbeddedBroker, prefix: str, **aggregator: Any
+) -> Any:
     common = {
         "database_url": urls[name],
         "kafka_bootstrap_servers": broker.bootstrap,
@@ -91,7 +99,7 @@ def settings_for(name: str, urls: dict[str, str], broker: EmbeddedBroker, prefix
         "relay_interval_seconds": 0.05,
     }
     if name == "aggregator":
-        return AggregatorSettings(**common, login_max_failures_per_ip=12)
+        return AggregatorSettings(**{**common, "login_max_failures_per_ip": 12, **aggregator})
     return {"documents": DocumentsSettings, "feedback": FeedbackSettings}[name](**common)
 
 
@@ -106,7 +114,16 @@ FACTORIES = {
 async def stack(
     clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str
 ) -> AsyncIterator[Stack]:
-    settings = {n: settings_for(n, clean_databases, broker, topic_prefix) for n in FACTORIES}
+    async with running_stack(clean_databases, broker, topic_prefix) as running:
+        yield running
+
+
+@asynccontextmanager
+async def running_stack(
+    databases: dict[str, str], broker: EmbeddedBroker, prefix: str, **aggregator: Any
+) -> AsyncIterator[Stack]:
+    """The three apps started; ``aggregator`` overrides that service's settings."""
+    settings = {n: settings_for(n, databases, broker, prefix, **aggregator) for n in FACTORIES}
     apps = {n: FACTORIES[n](settings[n]) for n in FACTORIES}  # type: ignore[operator]
     async with AsyncExitStack() as exits:
         for app in apps.values():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Index, Uuid
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, Uuid
 from sqlmodel import Field, SQLModel
 
 from shared.db import UTCDateTime
@@ -13,9 +13,16 @@ from shared.events import utcnow
 
 
 class StaffAccount(SQLModel, table=True):
-    """A person who signs in; ``session_epoch`` rises to sign them out everywhere."""
+    """A person who signs in; ``session_epoch`` rises to sign them out everywhere.
+
+    ``oidc_issuer``/``oidc_subject`` link the account to one person at an OpenID Connect
+    provider, so a later change of e-mail address there still finds the same account.
+    """
 
     __tablename__ = "staff_accounts"
+    __table_args__ = (
+        UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_staff_accounts_oidc"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     email: str = Field(max_length=320, unique=True)
@@ -25,6 +32,8 @@ class StaffAccount(SQLModel, table=True):
     active: bool = True
     session_epoch: int = 1
     setup_token_hash: str | None = Field(default=None, max_length=64, index=True)
+    oidc_issuer: str | None = Field(default=None, max_length=500)
+    oidc_subject: str | None = Field(default=None, max_length=255)
     setup_expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)

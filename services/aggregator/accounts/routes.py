@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Annotated
 
+from authlib.integrations.starlette_client import StarletteOAuth2App
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.aggregator.accounts import service
+from services.aggregator.accounts import oidc, service
+from services.aggregator.accounts.models import StaffAccount
 from services.aggregator.accounts.views import client_ip, render
+from services.aggregator.config import AggregatorSettings
 from services.aggregator.deps import SessionDep, SettingsDep, StaffDep, runtime_of
 from shared import audit
 from shared.security import (
@@ -18,14 +23,42 @@ from shared.security import (
     safe_next,
     set_session_cookie,
 )
-from shared.web import DomainError, authenticate
+from shared.web import DomainError, NotFound, authenticate
 
+log = logging.getLogger(__name__)
 router = APIRouter()
+PROVIDER_DOWN = "Không kết nối được tới dịch vụ đăng nhập. Vui lòng thử lại sau ít phút."
+PROVIDER_FAILED = "Đăng nhập qua dịch vụ một cửa không thành công. Vui lòng thử lại từ đầu."
+
+
+def _login_page(
+    request: Request, settings: AggregatorSettings, status_code: int = 200, **context: object
+) -> HTMLResponse:
+    """The sign-in page, offering the OpenID Connect provider too when one is configured."""
+    label = settings.oidc_button_label if settings.oidc_enabled else ""
+    return render(request, "login.html", status_code, oidc_label=label, **context)
+
+
+def _signed_in(
+    session: AsyncSession,
+    settings: AggregatorSettings,
+    account: StaffAccount,
+    next: str,
+    via: str,
+) -> Response:
+    """Record the sign-in and hand the browser its session cookie."""
+    audit.record(
+        session, str(account.id), "account.signed_in", "staff_account", account.id, via=via
+    )
+    response = RedirectResponse(safe_next(next, settings), status_code=303)
+    ttl = int(settings.session_hours * 3600)
+    set_session_cookie(response, settings, service.session_token(settings, account), ttl)
+    return response
 
 
 @router.get("/dang-nhap", response_class=HTMLResponse)
-async def login_form(request: Request, next: str = "") -> HTMLResponse:
-    return render(request, "login.html", next=next)
+async def login_form(request: Request, settings: SettingsDep, next: str = "") -> HTMLResponse:
+    return _login_page(request, settings, next=next)
 
 
 @router.post("/dang-nhap", response_class=HTMLResponse, dependencies=[CsrfProtected])
@@ -40,14 +73,51 @@ async def login(
     try:
         account = await service.sign_in(session, settings, email, password, client_ip(request))
     except service.LoginRefused as exc:
-        return render(
-            request, "login.html", exc.status_code, next=next, email=email, error=exc.message
+        return _login_page(
+            request, settings, exc.status_code, next=next, email=email, error=exc.message
         )
-    audit.record(session, str(account.id), "account.signed_in", "staff_account", account.id)
-    response = RedirectResponse(safe_next(next, settings), status_code=303)
-    ttl = int(settings.session_hours * 3600)
-    set_session_cookie(response, settings, service.session_token(settings, account), ttl)
-    return response
+    return _signed_in(session, settings, account, next, via="password")
+
+
+@router.get("/dang-nhap/oidc")
+async def provider_login(request: Request, settings: SettingsDep, next: str = "") -> Response:
+    """Send the browser to the OpenID Connect provider, remembering where it was going."""
+    client = _provider(request)
+    request.session.clear()
+    request.session["next"] = safe_next(next, settings)
+    try:
+        return await client.authorize_redirect(request, oidc.redirect_uri(settings))  # type: ignore[no-any-return]
+    except oidc.PROTOCOL_ERRORS:
+        log.exception("OpenID Connect provider unreachable")
+        return _login_page(request, settings, 502, next=next, error=PROVIDER_DOWN)
+
+
+@router.get("/dang-nhap/oidc/callback")
+async def provider_callback(
+    request: Request, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """The provider sends the browser back here with a code; sign the person in."""
+    client = _provider(request)
+    next = str(request.session.get("next", ""))
+    try:
+        claims = await oidc.verified_claims(client, settings, request)
+        identity = oidc.identity_from_claims(settings, claims)
+        account = await oidc.account_for(session, identity, runtime_of(request).revocations)
+    except oidc.ProviderRefused as exc:
+        return _login_page(request, settings, exc.status_code, next=next, error=exc.message)
+    except oidc.PROTOCOL_ERRORS as exc:
+        log.warning("OpenID Connect sign-in refused: %r", exc)
+        return _login_page(request, settings, 400, next=next, error=PROVIDER_FAILED)
+    finally:
+        request.session.clear()
+    return _signed_in(session, settings, account, next, via="oidc")
+
+
+def _provider(request: Request) -> StarletteOAuth2App:
+    client: StarletteOAuth2App | None = request.app.state.oidc
+    if client is None:
+        raise NotFound("Chưa cấu hình đăng nhập qua dịch vụ một cửa.")
+    return client
 
 
 @router.post("/dang-xuat", dependencies=[CsrfProtected])
