@@ -4,9 +4,8 @@ serious or critical accessibility violation. Screenshots go to docs/screenshots/
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,27 +13,11 @@ import pytest
 
 from shared.broker import EmbeddedBroker
 from tests.e2e._stack import Stack, start_stack
+from tests.e2e.browser import PHONE, SHOTS, fits_the_screen, needs_chromium, serious_violations
 
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parent.parent.parent
-SHOTS = ROOT / "docs" / "screenshots"
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE = {"width": 375, "height": 740}
 RECEIPT = re.compile(r"^[A-Z2-9]{5}-[A-Z2-9]{5}$")
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists() and not os.environ.get("CI"),
-    reason="headless Chromium not installed at /usr/bin/chromium (apt-get install chromium); "
-    "under CI=true these tests run and fail instead of skipping",
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -51,32 +34,6 @@ def stack(
     running.stop()
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        await launched.close()
-
-
-async def _serious_violations(page: Any) -> list[dict[str, Any]]:
-    await page.add_script_tag(path=str(AXE))
-    result = await page.evaluate("async () => await axe.run(document)")
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-async def _fits_the_screen(page: Any) -> bool:
-    return bool(
-        await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    )
-
-
 async def test_a_citizen_comments_on_a_section_from_a_phone(stack: Stack, browser: Any) -> None:
     document = await stack.open_document()
     section = next(s for s in document["sections"] if s["number"] == "1.1")
@@ -88,10 +45,10 @@ async def test_a_citizen_comments_on_a_section_from_a_phone(stack: Stack, browse
     )
     page = await context.new_page()
     await page.goto(f"{stack.documents.url}/d/{document['slug']}")
-    assert await _fits_the_screen(page)
+    assert await fits_the_screen(page)
     assert await page.get_by_text("Đang lấy ý kiến từ ngày").is_visible()
     await page.screenshot(path=str(SHOTS / "01-doc-phone.png"))
-    assert await _serious_violations(page) == []
+    assert await serious_violations(page) == []
 
     details = page.locator("details.section-comment").filter(
         has=page.get_by_text(f"Góp ý mục {section['number']}", exact=True)
@@ -109,7 +66,7 @@ async def test_a_citizen_comments_on_a_section_from_a_phone(stack: Stack, browse
     assert await details.locator("input[name=consent]").evaluate("e => e.required")
     await details.locator("input[name=consent]").check()
     await details.scroll_into_view_if_needed()
-    assert await _serious_violations(page) == []
+    assert await serious_violations(page) == []
     await details.screenshot(path=str(SHOTS / "02-form-phone.png"))
     await details.get_by_role("button", name="Gửi ý kiến").click()
 
@@ -117,16 +74,16 @@ async def test_a_citizen_comments_on_a_section_from_a_phone(stack: Stack, browse
     code = (await page.locator("#ma-bien-nhan").inner_text()).strip()
     assert RECEIPT.match(code), code
     assert await page.get_by_text("mục 1.1. Nông nghiệp, lâm nghiệp").is_visible()
-    assert await _fits_the_screen(page)
+    assert await fits_the_screen(page)
     await page.screenshot(path=str(SHOTS / "03-receipt-phone.png"), full_page=True)
-    assert await _serious_violations(page) == []
+    assert await serious_violations(page) == []
 
     await page.get_by_role("link", name="Tra cứu ý kiến này").click()
     await page.wait_for_url(re.compile(r"/receipt\?code="))
     assert await page.get_by_text("Trạng thái: đã tiếp nhận.").is_visible()
     assert "sản lượng lúa" in await page.locator("blockquote").inner_text()
     await page.screenshot(path=str(SHOTS / "04-lookup-phone.png"), full_page=True)
-    assert await _serious_violations(page) == []
+    assert await serious_violations(page) == []
     await context.close()
 
 
@@ -193,7 +150,7 @@ async def test_english_and_a_closed_window(stack: Stack, browser: Any) -> None:
     await page.goto(f"{stack.documents.url}/d/{document['slug']}")
     await page.get_by_role("link", name="English").click()
     assert await page.get_by_text("Comment on the whole draft", exact=True).is_visible()
-    assert await _serious_violations(page) == []
+    assert await serious_violations(page) == []
     import httpx
 
     from tests.e2e._stack import admin_headers
