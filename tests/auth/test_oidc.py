@@ -8,7 +8,9 @@ Góp Ý (only invited people get in) and roles sent by the provider in a claim.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
+from html import unescape
 from typing import Any
 
 import httpx
@@ -235,6 +237,25 @@ class TestForgedAndBrokenFlows:
         replayed = await oidc_stack.browser().get(callback)
         assert replayed.status_code == 400
         assert (await browser.get(callback)).status_code == 400
+
+    @local_roles
+    async def test_cancelling_at_the_provider_says_so_and_signs_nobody_in(
+        self, oidc_stack: Stack, provider: OidcProvider
+    ) -> None:
+        await oidc_stack.account(AN["email"], ["reviewer"])
+        provider.set_people({"an-001": AN})
+        browser = oidc_stack.browser()
+        login_page = await browser.get(START, follow_redirects=True)
+        cancel = re.search(r'<a href="([^"]+)">\[ Cancel \]</a>', login_page.text)
+        assert cancel, "the provider's page offers to cancel"
+        page = await browser.get(login_page.url.join(unescape(cancel.group(1))))
+        while page.is_redirect and not page.url.path.endswith("/callback"):
+            page = await browser.get(page.url.join(page.headers["location"]))
+        assert page.url.params["error"] == "access_denied"
+        assert page.status_code == 400 and "Bạn đã huỷ đăng nhập" in page.text
+        assert (await me(browser, AGG)).status_code == 401
+        [account] = await accounts(oidc_stack)
+        assert account.oidc_subject is None
 
     async def test_an_unreachable_provider_gets_a_clear_message(
         self, clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str

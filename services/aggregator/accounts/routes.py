@@ -28,6 +28,7 @@ from shared.web import DomainError, NotFound, authenticate
 log = logging.getLogger(__name__)
 router = APIRouter()
 PROVIDER_DOWN = "Không kết nối được tới dịch vụ đăng nhập. Vui lòng thử lại sau ít phút."
+PROVIDER_CANCELLED = "Bạn đã huỷ đăng nhập tại dịch vụ một cửa; chưa có gì thay đổi."
 PROVIDER_FAILED = "Đăng nhập qua dịch vụ một cửa không thành công. Vui lòng thử lại từ đầu."
 
 
@@ -107,7 +108,9 @@ async def provider_callback(
         return _login_page(request, settings, exc.status_code, next=next, error=exc.message)
     except oidc.PROTOCOL_ERRORS as exc:
         log.warning("OpenID Connect sign-in refused: %r", exc)
-        return _login_page(request, settings, 400, next=next, error=PROVIDER_FAILED)
+        cancelled = request.query_params.get("error") == "access_denied"
+        message = PROVIDER_CANCELLED if cancelled else PROVIDER_FAILED
+        return _login_page(request, settings, 400, next=next, error=message)
     finally:
         request.session.clear()
     return _signed_in(session, settings, account, next, via="oidc")
