@@ -19,7 +19,7 @@ from aiokafka.errors import TopicAlreadyExistsError
 from pydantic import ValidationError
 
 from shared.events import AnyEvent, parse_event
-from shared.events.topics import PARTITIONS, topic_name
+from shared.events.topics import PARTITIONS, group_name, topic_name
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +198,7 @@ class EventConsumer:
                 consumer = AIOKafkaConsumer(
                     *[topic_name(t, self._prefix) for t in self._topics],
                     bootstrap_servers=self._bootstrap,
-                    group_id=self._group_id,
+                    group_id=group_name(self._group_id, self._prefix),
                     enable_auto_commit=False,
                     auto_offset_reset="earliest",
                     session_timeout_ms=10_000,

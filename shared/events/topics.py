@@ -12,3 +12,9 @@ PARTITIONS: dict[str, int] = {DOCUMENTS: 3, COMMENTS: 6, STAFF: 1}
 def topic_name(topic: str, prefix: str = "") -> str:
     """The broker-side name: a deployment may share a cluster under a prefix."""
     return f"{prefix}{topic}"
+
+
+def group_name(group: str, prefix: str = "") -> str:
+    """A consumer group's broker-side name: under a prefix, a deployment's groups are its
+    own too, so joining or leaving never makes another deployment's consumers rebalance."""
+    return f"{prefix}{group}"
