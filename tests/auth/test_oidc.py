@@ -52,6 +52,16 @@ ROLES_FROM_PROVIDER = {
 }
 
 
+def client_settings(issuer: str, **extra: Any) -> dict[str, Any]:
+    """The aggregator's settings for a provider at ``issuer`` and our test client there."""
+    return {
+        "oidc_issuer": issuer,
+        "oidc_client_id": CLIENT_ID,
+        "oidc_client_secret": CLIENT_SECRET,
+        **extra,
+    }
+
+
 @pytest.fixture(params=["local_roles", "provider_roles"])
 async def oidc_stack(
     request: pytest.FixtureRequest,
@@ -65,12 +75,7 @@ async def oidc_stack(
     provider governs roles through its ``roles`` claim (as a Keycloak mapper would)."""
     extra = ROLES_FROM_PROVIDER if request.param == "provider_roles" else ROLES_IN_GOPY
     provider.set_people({})
-    settings = {
-        "oidc_issuer": provider.issuer,
-        "oidc_client_id": CLIENT_ID,
-        "oidc_client_secret": CLIENT_SECRET,
-        **extra,
-    }
+    settings = client_settings(provider.issuer, **extra)
     async with running_stack(clean_databases, broker, topic_prefix, **settings) as stack:
         yield stack
 
@@ -260,12 +265,7 @@ class TestForgedAndBrokenFlows:
     async def test_an_unreachable_provider_gets_a_clear_message(
         self, clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str
     ) -> None:
-        dead = {
-            "oidc_issuer": f"http://127.0.0.1:{free_port()}",
-            "oidc_client_id": CLIENT_ID,
-            "oidc_client_secret": CLIENT_SECRET,
-            "oidc_timeout_seconds": 2,
-        }
+        dead = client_settings(f"http://127.0.0.1:{free_port()}", oidc_timeout_seconds=2)
         async with running_stack(clean_databases, broker, topic_prefix, **dead) as stack:
             answer = await stack.browser().get(START)
         assert answer.status_code == 502
