@@ -64,7 +64,11 @@ async def mark_all_unsent(session: AsyncSession, topic: str) -> int:
 
 
 class OutboxRelay:
-    """Publishes unsent outbox rows in order; safe to run in several instances at once."""
+    """Publishes unsent outbox rows in order; safe to run in several instances at once.
+
+    ``backlog_sent`` turns true, and stays true, the first time the relay finds nothing
+    left to send: every event owed at start-up is then on the broker (the readiness check).
+    """
 
     def __init__(
         self,
@@ -84,6 +88,7 @@ class OutboxRelay:
         self._interval = interval
         self._wakeup = asyncio.Event()
         self.published = 0
+        self.backlog_sent = False
 
     def notify(self) -> None:
         """Called after a commit that added rows, so they go out without waiting a tick."""
@@ -130,6 +135,7 @@ class OutboxRelay:
                 backoff = self._interval
                 if sent:
                     continue
+                self.backlog_sent = True
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # broker away or database busy: retry, never crash

@@ -36,7 +36,19 @@ class Runtime:
     revocation_feed: RevocationFeed | None = None
 
     async def ready(self) -> dict[str, bool]:
-        checks = {"database": await database_ready(self.engine)}
+        """What ``/readyz`` reports; ``shared.web.READY_GATES`` decide its status.
+
+        Ready means able to serve users: the database answers, the consumers hold every
+        event that existed when the service started, and the events it owed then are
+        published (so a draft that documents shows is one feedback and the aggregator can
+        learn). The last two stay true once reached: a later broker outage never turns
+        public pages away.
+        """
+        checks = {
+            "database": await database_ready(self.engine),
+            "caught_up": all(c.caught_up for c in self.consumers),
+            "published": self.relay is None or self.relay.backlog_sent,
+        }
         if self.producers is not None:
             checks["broker"] = self.producers.connected or self.relay is None
         if self.consumers:

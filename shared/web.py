@@ -27,6 +27,8 @@ LATENCY = Histogram("gopy_http_request_seconds", "HTTP request latency", ["servi
 STATIC_DIR = Path(__file__).parent / "static"
 
 ReadyCheck = Callable[[], Awaitable[dict[str, bool]]]
+# The checks that decide /readyz's status; any other check it reports is information.
+READY_GATES = ("database", "caught_up", "published")
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -128,10 +130,10 @@ def install_common(app: FastAPI, service: str, ready: ReadyCheck) -> None:
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz() -> JSONResponse:
+        """200 once the service can serve its users (``READY_GATES``); /healthz is liveness."""
         checks = await ready()
-        return JSONResponse(
-            {"ready": all(checks.values()), **checks}, 200 if all(checks.values()) else 503
-        )
+        is_ready = all(checks.get(gate, True) for gate in READY_GATES)
+        return JSONResponse({"ready": is_ready, **checks}, 200 if is_ready else 503)
 
     whoami_check = staff_check(lambda r: r.app.state.runtime.settings.signing_keys, "")
 
