@@ -8,9 +8,12 @@ unprefixed variables so that one value configures the whole deployment.
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.events.personal import PERSONAL_DATA_MONTHS
 
 VAR_DIR = Path("var")
 DEV_SECRET = "dev-only-secret-change-me-in-production-0123456789"
@@ -59,11 +62,28 @@ class ServiceSettings(BaseSettings):
         validation_alias=AliasChoices("public_aggregator_url", "PUBLIC_AGGREGATOR_URL"),
     )
     timezone: str = Field(
-        default="Asia/Ho_Chi_Minh", validation_alias=AliasChoices("timezone", "GOPY_TIMEZONE")
+        default="Asia/Ho_Chi_Minh",
+        validation_alias=AliasChoices("timezone", "GOPY_TIMEZONE"),
+        description="The zone of deadlines and shown times (shared.text.LOCAL_TZ).",
+    )
+    personal_data_months: int = Field(
+        default=PERSONAL_DATA_MONTHS,
+        validation_alias=AliasChoices("personal_data_months", "PERSONAL_DATA_MONTHS"),
+        description="One value for feedback and the aggregator: both erase on the same day.",
     )
     relay_interval_seconds: float = 0.2
     commit_timeout_seconds: float = 10.0
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("log_level", "LOG_LEVEL"))
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        """An unknown zone stops the service at start, not at the first deadline shown."""
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone: {value}") from exc
+        return value
 
     @property
     def signing_keys(self) -> list[str]:

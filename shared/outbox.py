@@ -7,7 +7,6 @@ broker has acknowledged them, so a broker outage delays events but never loses t
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
 from datetime import datetime
@@ -17,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import Field, SQLModel, col
 
 from shared.db import UTCDateTime, is_sqlite
-from shared.events import EnvelopeBase, utcnow
+from shared.events import EnvelopeBase, serialize_body, utcnow
 from shared.events.topics import topic_name
 from shared.kafka import KafkaProducerFactory
 
@@ -115,7 +114,7 @@ class OutboxRelay:
                 await producer.send(
                     topic_name(row.topic, self._prefix),
                     key=row.key.encode(),
-                    value=_encode(row.body),
+                    value=serialize_body(row.body),
                 )
                 for row in rows
             ]
@@ -154,7 +153,3 @@ class OutboxRelay:
                 await asyncio.wait_for(self._wakeup.wait(), timeout=backoff)
             except TimeoutError:
                 pass
-
-
-def _encode(body: dict) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
@@ -40,7 +39,7 @@ def create_app(settings: AggregatorSettings | None = None) -> FastAPI:
                 "display name retention",
                 settings.retention_check_hours * 3600,
                 lambda session: erase_display_names(
-                    session, utcnow(), timedelta(days=30 * settings.personal_data_months)
+                    session, utcnow(), settings.personal_data_months
                 ),
             )
             yield

@@ -21,6 +21,7 @@ from services.documents.models import Document, Section
 from services.documents.parsing import ParsedDocument, Table, parse_text
 from shared import outbox
 from shared.events import (
+    PERSONAL_FIELDS,
     ConsultationClosed,
     ConsultationOpened,
     DocumentPublished,
@@ -269,16 +270,6 @@ async def open_for_days_from_today(
         closes_at=end_of_local_day(closes),
         note=note,
     )
-
-
-# What a consultation may require of a commenter (the feedback service enforces it).
-PERSONAL_FIELDS = {
-    "name": "Họ và tên",
-    "organisation": "Cơ quan, tổ chức hoặc chi bộ",
-    "address": "Địa chỉ",
-    "email": "Thư điện tử",
-    "phone": "Số điện thoại",
-}
 
 
 async def set_required_fields(

@@ -18,7 +18,7 @@ from services.documents.upload import import_upload, read_limited
 from services.documents.views import section_tree
 from shared import audit
 from shared.auth import Staff
-from shared.events import utcnow
+from shared.events import PERSONAL_FIELD_LABELS, utcnow
 from shared.security import CsrfProtected
 from shared.text import LOCAL_TZ
 from shared.web import DomainError
@@ -63,7 +63,7 @@ async def _detail(
         revisions=await revisions.revisions_of(session, document),
         me=staff,
         error=error,
-        personal_fields=service.PERSONAL_FIELDS,
+        personal_fields=PERSONAL_FIELD_LABELS,
         default_opens=opens.isoformat(),
         default_closes=closes.isoformat(),
     )

@@ -9,10 +9,9 @@ from services.documents import service
 from services.documents.deps import SessionDep, runtime_of
 from services.documents.views import render, required_fields, section_tree, window_state
 from shared import form_tokens
+from shared.events import MAX_COMMENT_CHARS
 
 router = APIRouter()
-# The feedback service enforces its own limit; the form only mirrors it for the browser.
-MAX_COMMENT_CHARS = 20_000
 
 
 @router.get("/", response_class=HTMLResponse)
