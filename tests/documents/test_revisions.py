@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.documents import revisions, service
 from services.documents.models import Document
-from shared.db import create_engine, session_factory
 from shared.outbox import OutboxMessage
 
 ORIGINAL = """BÁO CÁO DỰ THẢO
@@ -54,14 +51,6 @@ II. PHƯƠNG HƯỚNG, NHIỆM VỤ
 
 Phát triển bền vững.
 """
-
-
-@pytest.fixture
-async def session(clean_databases: dict[str, str]) -> AsyncIterator[AsyncSession]:
-    engine = create_engine(clean_databases["documents"])
-    async with session_factory(engine)() as s:
-        yield s
-    await engine.dispose()
 
 
 async def _open_document(session: AsyncSession) -> Document:
