@@ -4,7 +4,6 @@ can be commented on and tallied at once, with no retry (the order and check of `
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -13,19 +12,14 @@ import pytest
 from devrun.__main__ import SAMPLE, STAGES
 from devrun.readiness import wait_ready
 from services.documents.__main__ import import_file
-from shared.broker import EmbeddedBroker
-from tests.e2e.stack import Stack, stack_env
+from tests.stack import Stack, StackFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def stack(
-    clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str, tmp_path: Path
-) -> Iterator[Stack]:
-    running = Stack(stack_env(clean_databases, broker.bootstrap, topic_prefix), tmp_path)
-    yield running
-    running.stop()
+def stack(make_stack: StackFactory) -> Stack:
+    return make_stack()
 
 
 async def start_as_make_run_does(stack: Stack) -> None:
