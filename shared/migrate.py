@@ -29,7 +29,16 @@ SERVICES: dict[str, tuple[str, str, frozenset[str]]] = {
     "documents": (
         "services.documents.models",
         "services.documents.config:DocumentsSettings",
-        frozenset({"documents", "sections", "document_revisions", "outbox", "audit_log"}),
+        frozenset(
+            {
+                "documents",
+                "sections",
+                "document_revisions",
+                "outbox",
+                "audit_log",
+                "staff_revocations",
+            }
+        ),
     ),
     "feedback": (
         "services.feedback.models",
@@ -43,6 +52,7 @@ SERVICES: dict[str, tuple[str, str, frozenset[str]]] = {
                 "outbox",
                 "processed_events",
                 "audit_log",
+                "staff_revocations",
             }
         ),
     ),
@@ -61,6 +71,7 @@ SERVICES: dict[str, tuple[str, str, frozenset[str]]] = {
                 "staff_api_tokens",
                 "staff_login_failures",
                 "document_reviewers",
+                "staff_revocations",
             }
         ),
     ),
@@ -86,6 +97,7 @@ def run_env(service: str) -> None:
     importlib.import_module("shared.outbox")
     importlib.import_module("shared.idempotency")
     importlib.import_module("shared.audit")
+    importlib.import_module("shared.revocation")
     config = context.config
     url = config.attributes.get("url") or service_url(service)
 

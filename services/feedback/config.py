@@ -15,8 +15,6 @@ class FeedbackSettings(ServiceSettings):
     # 20,000 Vietnamese characters take up to ~60 kB in UTF-8, ~180 kB percent-encoded.
     max_body_bytes: int = 256 * 1024
     rate_limit_per_hour: int = 20
-    # Comma-separated IPs or CIDR ranges of reverse proxies whose X-Forwarded-For we believe.
-    trusted_proxies: str = ""
     form_token_max_age_seconds: int = 24 * 3600
 
     # Outgoing acknowledgements; with no host set, mails wait in the queue until one is.

@@ -5,7 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from services.documents import service
-from services.documents.deps import AdminDep, DocumentDep, SessionDep
+from services.documents.deps import (
+    AdminDep,
+    DocumentDep,
+    SessionDep,
+    ViewerDep,
+    VisibleDocumentDep,
+)
 from services.documents.schemas import (
     DocumentPublic,
     DocumentSummary,
@@ -20,15 +26,16 @@ router = APIRouter(prefix="/api")
 
 
 @router.get("/documents", response_model=list[DocumentSummary])
-async def list_documents(session: SessionDep) -> list[DocumentSummary]:
+async def list_documents(session: SessionDep, staff: ViewerDep) -> list[DocumentSummary]:
+    """Published documents (open or closed); staff also see drafts."""
     return [
         DocumentSummary.model_validate(d, from_attributes=True)
-        for d in await service.list_documents(session)
+        for d in await service.list_documents(session, include_drafts=staff is not None)
     ]
 
 
 @router.get("/documents/{document_id}", response_model=DocumentPublic)
-async def get_document(document: DocumentDep, session: SessionDep) -> DocumentPublic:
+async def get_document(document: VisibleDocumentDep, session: SessionDep) -> DocumentPublic:
     sections = await service.sections_of(session, document.id)
     return DocumentPublic(
         id=document.id,
