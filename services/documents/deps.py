@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.documents import service
 from services.documents.models import Document
+from services.documents.upload import UploadLimits
 from shared.auth import Staff
 from shared.deps import get_session, runtime_of
 from shared.web import authenticate, staff_dependency
@@ -47,8 +48,8 @@ VisibleDocumentDep = Annotated[Document, Depends(visible_document_by_id)]
 AdminDep = staff_dependency(lambda r: runtime_of(r).settings.signing_keys, "admin")
 
 
-def max_upload_bytes(request: Request) -> int:
-    return int(runtime_of(request).settings.max_upload_bytes)  # type: ignore[attr-defined]
+def upload_limits(request: Request) -> UploadLimits:
+    return UploadLimits.of(runtime_of(request).settings)  # type: ignore[arg-type]
 
 
-MaxUploadDep = Annotated[int, Depends(max_upload_bytes)]
+UploadLimitsDep = Annotated[UploadLimits, Depends(upload_limits)]

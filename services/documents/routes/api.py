@@ -9,6 +9,7 @@ from services.documents.deps import (
     AdminDep,
     DocumentDep,
     SessionDep,
+    UploadLimitsDep,
     ViewerDep,
     VisibleDocumentDep,
 )
@@ -19,6 +20,7 @@ from services.documents.schemas import (
     SectionPublic,
     WindowOpen,
 )
+from services.documents.upload import import_text
 from shared import audit
 from shared.web import DomainError
 
@@ -52,9 +54,9 @@ async def get_document(document: VisibleDocumentDep, session: SessionDep) -> Doc
 
 @router.post("/documents", response_model=DocumentSummary, status_code=status.HTTP_201_CREATED)
 async def import_document(
-    body: DraftImport, session: SessionDep, staff: AdminDep
+    body: DraftImport, session: SessionDep, staff: AdminDep, limits: UploadLimitsDep
 ) -> DocumentSummary:
-    document, created = await service.import_draft(session, body.text, body.source_name)
+    document, created = await import_text(session, body.text, body.source_name, limits)
     if created:
         audit.record(session, staff, "document.imported", "document", document.id)
     return DocumentSummary.model_validate(document, from_attributes=True)
