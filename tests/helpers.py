@@ -62,6 +62,7 @@ class ServiceProcess:
                 "--port",
                 str(self.port),
                 "--no-access-log",
+            "--no-proxy-headers",
             ],
             cwd=ROOT,
             env={**os.environ, **self.env},
