@@ -107,10 +107,11 @@ class RevocationFeed(EventConsumer):
         sessions: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
         async def apply(events: list[AnyEvent]) -> None:
-            revocations.apply(events)
+            # kept first, applied after: what this service refuses, it has also remembered
             if sessions is not None:
                 async with unit_of_work(sessions) as session:
                     await remember(session, events)
+            revocations.apply(events)
 
         super().__init__(
             settings.kafka_bootstrap_servers,
