@@ -49,6 +49,7 @@ def start_service(name: str, port: int, env: dict[str, str]) -> subprocess.Popen
             "--port",
             str(port),
             "--no-access-log",
+            "--no-proxy-headers",
         ],
         stdout=log,
         stderr=subprocess.STDOUT,

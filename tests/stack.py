@@ -126,7 +126,8 @@ class ServiceProcess:
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", f"services.{self.name}.main:create_app"]
-            + ["--factory", "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"],
+            + ["--factory", "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"]
+            + ["--no-proxy-headers"],
             cwd=ROOT,
             env={**os.environ, **self.env},
             stdout=log,

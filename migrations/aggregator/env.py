@@ -3,7 +3,10 @@
 from services.aggregator import models
 from services.aggregator.accounts import models as accounts
 from services.aggregator.config import AggregatorSettings
-from shared import audit, idempotency, outbox
+from shared import audit, idempotency, outbox, revocation
 from shared.migrate import run_env
 
-run_env([models, accounts, outbox, idempotency, audit], lambda: AggregatorSettings().database_url)
+run_env(
+    [models, accounts, outbox, idempotency, audit, revocation],
+    lambda: AggregatorSettings().database_url,
+)

@@ -2,7 +2,7 @@
 
 from services.documents import models
 from services.documents.config import DocumentsSettings
-from shared import audit, outbox
+from shared import audit, outbox, revocation
 from shared.migrate import run_env
 
-run_env([models, outbox, audit], lambda: DocumentsSettings().database_url)
+run_env([models, outbox, audit, revocation], lambda: DocumentsSettings().database_url)

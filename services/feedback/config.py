@@ -25,8 +25,6 @@ class FeedbackSettings(ServiceSettings):
     rate_limit_per_browser_hour: int = 40
     # ... from one sender's e-mail address, whatever the channel.
     rate_limit_per_sender_hour: int = 20
-    # Comma-separated IPs or CIDR ranges of reverse proxies whose X-Forwarded-For we believe.
-    trusted_proxies: str = ""
     form_token_max_age_seconds: int = 24 * 3600
 
     # Outgoing acknowledgements; with no host set, mails wait in the queue until one is.

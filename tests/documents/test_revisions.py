@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.documents import revisions, service
 from services.documents.models import Document
+from services.documents.upload import UploadLimits
 from shared.outbox import OutboxMessage
 
 ORIGINAL = """BÁO CÁO DỰ THẢO
@@ -52,6 +53,8 @@ II. PHƯƠNG HƯỚNG, NHIỆM VỤ
 Phát triển bền vững.
 """
 
+LIMITS = UploadLimits(max_bytes=10**6)
+
 
 async def _open_document(session: AsyncSession) -> Document:
     document, _ = await service.import_draft(session, ORIGINAL, "v1.txt")
@@ -70,7 +73,7 @@ class TestPreview:
     ) -> None:
         document = await _open_document(session)
         revision = await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), max_bytes=10**6, by="admin"
+            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, by="admin"
         )
         report = revision.report
         assert [e["title"] for e in report["new"]] == ["Công tác xây dựng Đảng"]
@@ -84,7 +87,7 @@ class TestPreview:
         document = await _open_document(session)
         before = _ids_by_title(await service.sections_of(session, document.id))
         await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), max_bytes=10**6, by="admin"
+            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, by="admin"
         )
         assert _ids_by_title(await service.sections_of(session, document.id)) == before
         assert document.version == 1
@@ -93,7 +96,7 @@ class TestPreview:
         document = await _open_document(session)
         with pytest.raises(revisions.DomainError, match="giống hệt"):
             await revisions.propose_revision(
-                session, document, "v1.txt", ORIGINAL.encode(), max_bytes=10**6, by="admin"
+                session, document, "v1.txt", ORIGINAL.encode(), limits=LIMITS, by="admin"
             )
 
 
@@ -104,9 +107,9 @@ class TestApply:
         document = await _open_document(session)
         before = _ids_by_title(await service.sections_of(session, document.id))
         revision = await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), max_bytes=10**6, by="admin"
+            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, by="admin"
         )
-        await revisions.apply_revision(session, document, revision, max_bytes=10**6)
+        await revisions.apply_revision(session, document, revision, limits=LIMITS)
         await session.commit()
         after = await service.sections_of(session, document.id)
         by_title = _ids_by_title(after)
@@ -122,8 +125,8 @@ class TestApply:
     async def test_a_revision_is_applied_once(self, session: AsyncSession) -> None:
         document = await _open_document(session)
         revision = await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), max_bytes=10**6, by="admin"
+            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, by="admin"
         )
-        await revisions.apply_revision(session, document, revision, max_bytes=10**6)
+        await revisions.apply_revision(session, document, revision, limits=LIMITS)
         with pytest.raises(revisions.DomainError, match="đã được xử lý"):
-            await revisions.apply_revision(session, document, revision, max_bytes=10**6)
+            await revisions.apply_revision(session, document, revision, limits=LIMITS)
