@@ -20,6 +20,7 @@ from shared import form_tokens
 from shared.broker import free_port
 from shared.outbox import OutboxMessage
 from tests.factories import document_state, published
+from tests.stack import KEYS
 
 
 @dataclass
@@ -85,6 +86,8 @@ def make_intake(clean_databases: dict[str, str], topic_prefix: str) -> IntakeFac
             "database_url": clean_databases["feedback"],
             "kafka_bootstrap_servers": dead_broker,
             "topic_prefix": topic_prefix,
+            # not loopback URLs, so a real key (the development key is refused there)
+            "auth_secret_keys": KEYS,
             "public_feedback_url": "http://gopy.test:8002",
             "public_documents_url": "http://gopy.test:8001",
         }

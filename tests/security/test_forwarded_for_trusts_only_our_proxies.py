@@ -40,4 +40,4 @@ class TestForwardedForTrustsOnlyOurProxies:
             command = compose["services"][name]["command"]
             assert "--forwarded-allow-ips" not in command and "--no-proxy-headers" in command
         assert "--no-proxy-headers" in (ROOT / "Dockerfile").read_text()
-        assert "--no-proxy-headers" in (ROOT / "shared" / "devrun.py").read_text()
+        assert "--no-proxy-headers" in (ROOT / "devrun" / "__main__.py").read_text()
