@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from services.documents import service
-from services.documents.deps import AdminDep, DocumentDep, SessionDep
+from services.documents.deps import AdminDep, DocumentDep, SessionDep, runtime_of
 from services.documents.schemas import (
     DocumentPublic,
     DocumentSummary,
@@ -13,6 +13,7 @@ from services.documents.schemas import (
     SectionPublic,
     WindowOpen,
 )
+from services.documents.views import section_url
 from shared import audit
 from shared.web import DomainError
 
@@ -28,8 +29,11 @@ async def list_documents(session: SessionDep) -> list[DocumentSummary]:
 
 
 @router.get("/documents/{document_id}", response_model=DocumentPublic)
-async def get_document(document: DocumentDep, session: SessionDep) -> DocumentPublic:
+async def get_document(
+    request: Request, document: DocumentDep, session: SessionDep
+) -> DocumentPublic:
     sections = await service.sections_of(session, document.id)
+    base = runtime_of(request).settings.public_documents_url
     return DocumentPublic(
         id=document.id,
         slug=document.slug,
@@ -39,7 +43,17 @@ async def get_document(document: DocumentDep, session: SessionDep) -> DocumentPu
         opens_at=document.opens_at,
         closes_at=document.closes_at,
         contacts=document.contacts,
-        sections=[SectionPublic.model_validate(s, from_attributes=True) for s in sections],
+        sections=[
+            SectionPublic(
+                id=s.id,
+                path=s.path,
+                number=s.number,
+                title=s.title,
+                level=s.level,
+                url=section_url(document, s, base),
+            )
+            for s in sections
+        ],
     )
 
 
