@@ -191,6 +191,11 @@ async def create_admin(
     return account
 
 
+async def has_admin(session: AsyncSession) -> bool:
+    """Whether an active administrator exists (``make run`` then stops showing how to make one)."""
+    return any("admin" in (a.roles or []) and a.active for a in await list_accounts(session))
+
+
 async def reset_link(
     session: AsyncSession,
     actor: Staff,
