@@ -36,7 +36,7 @@ from shared.web import DomainError, NotFound
 
 PRODUCER = "aggregator"
 MIN_PASSWORD_CHARS = 10
-BAD_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
+BAD_CREDENTIALS = "Thư điện tử hoặc mật khẩu không đúng."
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))  # verified against when no account matches
 
