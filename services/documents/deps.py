@@ -13,7 +13,7 @@ from services.documents.models import Document
 from shared.deps import get_session, runtime_of
 from shared.web import staff_dependency
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
 async def document_by_id(document_id: uuid.UUID, session: SessionDep) -> Document:

@@ -22,6 +22,6 @@ def committer_of(request: Request) -> GroupCommitter:
 
 
 CommitterDep = Annotated[GroupCommitter, Depends(committer_of)]
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 SettingsDep = Annotated[FeedbackSettings, Depends(settings_of)]
 ReviewerDep = staff_dependency(lambda r: runtime_of(r).settings.signing_keys, "reviewer")
