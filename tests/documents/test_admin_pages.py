@@ -204,3 +204,15 @@ class TestContacts:
         )
         assert response.status_code == 422 and "không hợp lệ" in response.text
         assert "vanphong@example.vn" in (await browser.get(location)).text
+
+
+class TestDates:
+    async def test_the_date_a_draft_states_is_shown_the_vietnamese_way(
+        self, browser: httpx.AsyncClient
+    ) -> None:
+        from pathlib import Path
+
+        seed = Path(__file__).parent / "parsing" / "fixtures" / "002_09586b55cf7290dc.txt"
+        page = (await browser.get(await _import(browser, seed.read_text()))).text
+        assert "<dt>Ngày</dt><dd>2/12/2022</dd>" in page
+        assert "2022-12-02" not in page

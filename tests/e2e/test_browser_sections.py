@@ -87,6 +87,7 @@ async def test_the_contents_fold_and_a_section_page_leads_on(stack: Stack, brows
     assert not await link.first.is_visible(), "the contents start folded"
     toc_height = await toc.evaluate("e => e.getBoundingClientRect().height")
     assert toc_height < 400, f"the folded contents take {toc_height}px"
+    await toc.scroll_into_view_if_needed()
     await page.screenshot(path=str(SHOTS / "01-doc-phone.png"))
     assert await serious_violations(page) == []
 
