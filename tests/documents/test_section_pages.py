@@ -203,3 +203,12 @@ class TestWholeDraft:
         assert page.text.count("<form") == 1  # the whole-draft form; sections have their pages
         assert page.text.count(">Góp ý mục này<") == len(document["sections"])
         assert len(page.content) < 300_000
+
+
+class TestFavicon:
+    async def test_every_service_answers_the_favicon_request(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        icon = await client.get("/favicon.ico")
+        assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
+        assert b"<svg" in icon.content
