@@ -6,8 +6,10 @@ import uuid
 
 from services.feedback.acknowledgements import compose, place_of
 from services.feedback.models import CatalogueDocument, CatalogueSection, Comment
+from shared import events as ev
 from shared.events import utcnow
 from shared.i18n import translator
+from tests.feedback.conftest import Intake
 
 DOC = CatalogueDocument(
     id=uuid.uuid4(), slug="du-thao", title="Dự thảo Báo cáo", status="open", event_at=utcnow()
@@ -50,3 +52,15 @@ class TestPlace:
     def test_a_title_with_markup_is_escaped(self) -> None:
         odd = CatalogueSection(**{**SECTION.model_dump(), "title": "<b>x</b>"})
         assert "&lt;b&gt;x&lt;/b&gt;" in str(place_of(DOC, odd).html(translator("vi")))
+
+
+class TestRefusalPage:
+    async def test_a_refused_section_comment_keeps_the_path_label_and_the_way_back(
+        self, intake: Intake, open_document: ev.DocumentState
+    ) -> None:
+        form = intake.form(open_document, email="d@example.vn")  # personal data, no consent
+        page = await intake.client.post("/comments", data=form)
+        assert page.status_code == 422
+        section = open_document.sections[1]
+        assert 'Ý kiến của bạn về mục <span lang="vi">I › 1. Kinh tế</span>' in page.text
+        assert f'href="http://gopy.test:8001/d/{open_document.slug}/s/{section.id}"' in page.text
