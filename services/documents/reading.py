@@ -99,13 +99,13 @@ def section_page(sections: Sequence[Section], anchor: str) -> SectionPage | None
         parent = outline.by_id.get(parent.parent_id) if parent.parent_id else None
     whole = _shown_whole(outline, target)
     subtree = _subtree(outline, target)
-    order = reading_order(sections)
-    if target in order:
-        at = order.index(target)
-        previous = order[at - 1] if at > 0 else None
-        following = order[at + 1] if at + 1 < len(order) else None
+    order = [s.id for s in reading_order(sections)]
+    if target.id in order:
+        at = order.index(target.id)
+        previous = outline.by_id[order[at - 1]] if at > 0 else None
+        following = outline.by_id[order[at + 1]] if at + 1 < len(order) else None
     else:  # a part of a section shown whole: step through the document itself
-        at = list(sections).index(target)
+        at = [s.id for s in sections].index(target.id)
         previous = sections[at - 1] if at > 0 else None
         after = at + len(subtree)
         following = sections[after] if after < len(sections) else None
