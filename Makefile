@@ -21,11 +21,11 @@ run: install
 	$(PY) -m devrun
 
 lint: install
-	$(VENV)/bin/ruff check services shared devrun tests bench migrations
-	$(VENV)/bin/ruff format --check services shared devrun tests bench migrations
+	$(VENV)/bin/ruff check services shared devrun devtools tests bench migrations
+	$(VENV)/bin/ruff format --check services shared devrun devtools tests bench migrations
 
 typecheck: install
-	$(VENV)/bin/mypy services shared devrun
+	$(VENV)/bin/mypy services shared devrun devtools
 
 # The sign-in tests run a real OpenID Connect provider (node-oidc-provider) under Node.js.
 $(OIDC_PROVIDER): tests/auth/oidc_provider/package-lock.json

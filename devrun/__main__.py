@@ -21,6 +21,8 @@ from pathlib import Path
 import httpx
 
 from devrun.readiness import NotReady, wait_ready
+from devtools.mailcatcher import start_for_devrun
+from services.aggregator.__main__ import admin_exists
 from services.documents.__main__ import import_file
 from shared import migrate
 from shared.auth import issue_token
@@ -98,6 +100,7 @@ def main() -> int:
         broker = start_broker(port, log_file=VAR_DIR / "broker.log")
         env["KAFKA_BOOTSTRAP_SERVERS"] = broker.bootstrap
         print(f"Broker (Tansu, in memory) on {broker.bootstrap}")
+    catcher = start_for_devrun(env, VAR_DIR / "mail")
     children: list[subprocess.Popen[bytes]] = []
     stopping = False
 
@@ -119,7 +122,7 @@ def main() -> int:
             for name, child in started.items():
                 wait_ready(url_of(name), alive=lambda c=child: c.poll() is None)  # type: ignore[misc]
         check_tallied(document_id)
-        print_urls()
+        print_urls(catcher.where() if catcher else None, show_admin_hint=not admin_exists())
         while not stopping and all(c.poll() is None for c in children):
             time.sleep(0.3)
         if not stopping:
@@ -132,9 +135,11 @@ def main() -> int:
     finally:
         print("Stopping services and broker...")
         stop_all(children, broker)
+        if catcher is not None:
+            catcher.stop()
 
 
-def print_urls() -> None:
+def print_urls(mail: str | None = None, show_admin_hint: bool = True) -> None:
     print(
         "\nGóp Ý is running:\n"
         "  Drafts for citizens:     http://127.0.0.1:8001/\n"
@@ -142,9 +147,14 @@ def print_urls() -> None:
         "  Draft administration:    http://127.0.0.1:8001/soan-thao   (staff)\n"
         "  Subcommittee workspace:  http://127.0.0.1:8003/tong-hop    (staff)\n"
         "  Staff sign-in:           http://127.0.0.1:8003/dang-nhap\n"
-        "First administrator:\n"
-        "  .venv/bin/python -m services.aggregator create-admin --email you@example.vn\n"
-        "Staff API token:\n"
+        + (f"Outgoing mail (caught, never delivered): {mail}\n" if mail else "")
+        + (
+            "First administrator:\n"
+            "  .venv/bin/python -m services.aggregator create-admin --email you@example.vn\n"
+            if show_admin_hint
+            else ""
+        )
+        + "Staff API token:\n"
         "  .venv/bin/python -m services.aggregator create-token --role reviewer\n"
         "Logs: var/*.log. Press Ctrl-C to stop.\n"
     )

@@ -15,7 +15,12 @@ def runtime_of(request: Request) -> Runtime:
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: commit on success, then wake the outbox relay."""
+    """One transaction per request: commit on success, then wake the outbox relay.
+
+    Use it with ``Depends(get_session, scope="function")``: FastAPI's default runs the code
+    after ``yield`` once the response is already sent, so a client (a citizen holding a
+    receipt, a script that imports then opens a draft) could act before the commit.
+    """
     runtime = runtime_of(request)
     async with runtime.sessions() as session:
         try:

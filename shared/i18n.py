@@ -8,14 +8,16 @@ refusal messages the API promises in Vietnamese, are never translated.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response
 
-from shared.text import vn_date, vn_datetime, vn_number
+from shared.text import LOCAL_TZ, vn_date, vn_datetime, vn_number
 
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
@@ -26,6 +28,21 @@ SHARED_TEMPLATES = Path(__file__).parent / "templates"
 Translate = Callable[..., str]
 
 VI: dict[str, str] = {
+    "site.name": "Góp ý dự thảo",
+    "toc.hint": "Chạm vào tên một phần để xem các mục trong phần đó.",
+    "toc.part_page": "Đọc phần này",
+    "document.full_text": "Toàn văn dự thảo",
+    "document.comment_here": "Góp ý mục này",
+    "document.section_page": "Trang riêng của mục này",
+    "section.crumbs": "Vị trí trong dự thảo",
+    "section.children": "Các mục trong phần này",
+    "section.steps": "Mục trước và mục sau",
+    "section.previous": "‹ Mục trước:",
+    "section.next": "Mục sau ›",
+    "section.comment_heading": "Góp ý về mục này",
+    "section.comment_covers": "Ý kiến gửi ở đây được tính cho mục này và các mục nhỏ của nó.",
+    "section.in_full_text": "Xem mục này trong toàn văn dự thảo",
+    "date.at": "{time} ngày {date}",
     "site.tagline": "Lấy ý kiến Nhân dân về dự thảo văn kiện",
     "site.skip": "Bỏ qua, đến nội dung chính",
     "site.footer": (
@@ -51,8 +68,7 @@ VI: dict[str, str] = {
     "window.postage_free": "(không phải dán tem)",
     "toc.heading": "Mục lục",
     "form.whole_summary": "Góp ý chung cho toàn bộ dự thảo",
-    "form.section_summary": "Góp ý mục {number}",
-    "form.text_section": "Ý kiến của bạn về mục {number}",
+    "form.text_section": "Ý kiến của bạn về mục",
     "form.text_whole": "Ý kiến của bạn về toàn bộ dự thảo",
     "form.max_chars": "Tối đa {max} ký tự.",
     "form.remaining": "Còn lại {n} ký tự.",
@@ -92,7 +108,7 @@ VI: dict[str, str] = {
     "receipt.filed": "Ý kiến được xếp vào: {where}.",
     "receipt.at": "Thời điểm nhận: {when}.",
     "receipt.mailed": "Chúng tôi sẽ gửi mã biên nhận tới địa chỉ thư điện tử bạn đã cho.",
-    "where.section": "mục {number}. {title} — {document}",
+    "where.section": "mục {section} — {document}",
     "where.whole": "toàn bộ dự thảo — {document}",
     "lookup.heading": "Tra cứu ý kiến theo mã biên nhận",
     "lookup.code": "Mã biên nhận",
@@ -123,11 +139,25 @@ VI: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "site.name": "Comment on a draft",
+    "toc.hint": "Tap a part's name to see its sections.",
+    "toc.part_page": "Read this part",
+    "document.full_text": "Full text of the draft",
+    "document.comment_here": "Comment on this section",
+    "document.section_page": "This section on its own page",
+    "section.crumbs": "Where this is in the draft",
+    "section.children": "Sections in this part",
+    "section.steps": "Previous and next section",
+    "section.previous": "‹ Previous:",
+    "section.next": "Next ›",
+    "section.comment_heading": "Comment on this section",
+    "section.comment_covers": "A comment sent here counts for this section and its parts.",
+    "section.in_full_text": "See this section in the full text of the draft",
+    "date.at": "{time} on {date}",
     "site.tagline": "Public consultation on draft documents",
     "site.skip": "Skip to main content",
     "site.footer": (
-        "Your comment goes to the Documents Subcommittee (Tiểu ban Văn kiện). "
-        "Personal data is never published."
+        "Your comment goes to the Documents Subcommittee. Personal data is never published."
     ),
     "site.switch": "Tiếng Việt",
     "site.switch_lang": "vi",
@@ -148,8 +178,7 @@ EN: dict[str, str] = {
     "window.postage_free": "(no stamp needed)",
     "toc.heading": "Contents",
     "form.whole_summary": "Comment on the whole draft",
-    "form.section_summary": "Comment on section {number}",
-    "form.text_section": "Your comment on section {number}",
+    "form.text_section": "Your comment on section",
     "form.text_whole": "Your comment on the whole draft",
     "form.max_chars": "Up to {max} characters.",
     "form.remaining": "{n} characters left.",
@@ -188,7 +217,7 @@ EN: dict[str, str] = {
     "receipt.filed": "Filed under: {where}.",
     "receipt.at": "Received at: {when}.",
     "receipt.mailed": "We will also send the receipt code to the e-mail address you gave.",
-    "where.section": "section {number}. {title} — {document}",
+    "where.section": "section {section} — {document}",
     "where.whole": "the whole draft — {document}",
     "lookup.heading": "Look up a comment by its receipt code",
     "lookup.code": "Receipt code",
@@ -227,6 +256,9 @@ def translator(lang: str) -> Translate:
 
     def t(key: str, **values: Any) -> str:
         template = words.get(key) or VI.get(key) or key
+        if any(isinstance(v, Markup) for v in values.values()):
+            # a value already marked up (a Vietnamese title in its lang="vi" span): keep it
+            return Markup(escape(template)).format(**values)
         return template.format(**values) if values else template
 
     return t
@@ -276,11 +308,21 @@ def page_context(request: Request, chosen: str | None = None) -> dict[str, Any]:
     return {"lang": lang, "t": translator(lang), "switch_url": switch_url(request, other)}
 
 
+def local_datetime(value: datetime | None, lang: str = DEFAULT) -> str:
+    """'08:33 ngày 2/12/2022', or '08:33 on 2/12/2022': the date always the Vietnamese way."""
+    if value is None:
+        return ""
+    if lang == DEFAULT:
+        return vn_datetime(value)
+    local = value.astimezone(LOCAL_TZ)
+    return translator(lang)("date.at", time=f"{local:%H:%M}", date=vn_date(local))
+
+
 def install_templates(env: jinja2.Environment) -> None:
     """Let a service's templates use the shared comment form macro and the Vietnamese filters."""
     loader = env.loader
     shared = jinja2.FileSystemLoader(str(SHARED_TEMPLATES))
     env.loader = jinja2.ChoiceLoader([loader, shared]) if loader is not None else shared
     env.filters["vn_date"] = vn_date
-    env.filters["vn_datetime"] = vn_datetime
+    env.filters["vn_datetime"] = local_datetime
     env.filters["vn_number"] = vn_number

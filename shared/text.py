@@ -31,10 +31,15 @@ def slugify(value: str, max_length: int = 80) -> str:
     return slug[:max_length].rstrip("-") or "du-thao"
 
 
-def vn_date(value: date | datetime | None) -> str:
-    """The Vietnamese way: 18/6/2020 (no leading zeros), in local time for datetimes."""
-    if value is None:
+def vn_date(value: date | datetime | str | None) -> str:
+    """The Vietnamese way: 18/6/2020 (no leading zeros), in local time for datetimes.
+
+    An ISO date string (a stored "2020-06-18") is shown the same way, never as stored.
+    """
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     if isinstance(value, datetime):
         value = value.astimezone(LOCAL_TZ).date()
     return f"{value.day}/{value.month}/{value.year}"
@@ -50,3 +55,14 @@ def vn_datetime(value: datetime | None) -> str:
 def vn_number(value: int) -> str:
     """Thousands separated by '.', as Vietnamese writes them: 20.000."""
     return f"{value:,}".replace(",", ".")
+
+
+def cite_section(path: list[str], title: str) -> str:
+    """A section as a reader can find it: 'Phần thứ hai › V › 1 › 1.3. Nông nghiệp'.
+
+    The bare number is ambiguous: one draft has several sections numbered 1.3.
+    """
+    trail = " › ".join(label.rstrip(".") for label in path if label)
+    if not trail:
+        return title
+    return f"{trail}. {title}" if title else trail

@@ -43,13 +43,42 @@ async def _create_admin(settings: AggregatorSettings, email: str, password: str,
         await engine.dispose()
 
 
-def _read_password(from_stdin: bool) -> str:
+NO_TERMINAL = (
+    "Không có màn hình để nhập mật khẩu (lệnh đang chạy không có terminal). "
+    "Hãy truyền mật khẩu qua đầu vào chuẩn với --password-stdin, ví dụ:\n"
+    "  printf '%s\\n' \"$MAT_KHAU\" | .venv/bin/python -m services.aggregator create-admin "
+    "--email {email} --password-stdin"
+)
+
+
+def _read_password(from_stdin: bool, email: str) -> str:
+    """The password from stdin when asked to, else typed twice at a terminal (never echoed)."""
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Mật khẩu: ")
-    if first != getpass.getpass("Nhập lại mật khẩu: "):
+    if not sys.stdin.isatty():
+        raise DomainError(NO_TERMINAL.format(email=email))
+    try:
+        first = getpass.getpass("Mật khẩu: ")
+        again = getpass.getpass("Nhập lại mật khẩu: ")
+    except EOFError as exc:  # the terminal went away mid-prompt
+        raise DomainError(NO_TERMINAL.format(email=email)) from exc
+    if first != again:
         raise DomainError("Hai lần nhập mật khẩu không khớp nhau.")
     return first
+
+
+async def _has_admin(settings: AggregatorSettings) -> bool:
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as session:
+            return await service.has_admin(session)
+    finally:
+        await engine.dispose()
+
+
+def admin_exists(settings: AggregatorSettings | None = None) -> bool:
+    """Whether the aggregator's (migrated) database already has an administrator."""
+    return asyncio.run(_has_admin(settings or AggregatorSettings()))
 
 
 def _print_progress(done: int, total: int) -> None:
@@ -77,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "create-token":
             print(asyncio.run(_create_token(settings, args.name, args.role, args.days)))
         elif args.command == "create-admin":
-            password = _read_password(args.password_stdin)
+            password = _read_password(args.password_stdin, args.email)
             asyncio.run(_create_admin(settings, args.email, password, args.name))
             print(f"Đã tạo tài khoản quản trị {service.normalize_email(args.email)}.")
         elif args.command == "rebuild":

@@ -23,7 +23,7 @@ def _keys(request: Request) -> list[str]:
     return runtime_of(request).settings.signing_keys
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 SettingsDep = Annotated[AggregatorSettings, Depends(settings_of)]
 StaffDep = staff_dependency(_keys, "")
 AdminDep = staff_dependency(_keys, "admin")

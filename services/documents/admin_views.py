@@ -21,6 +21,8 @@ templates.env.filters["vn_datetime"] = vn_datetime
 def render_admin(
     request: Request, name: str, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
+    settings = request.app.state.runtime.settings
+    links = {"aggregator_url": settings.public_aggregator_url.rstrip("/")}
     return templates.TemplateResponse(
-        request, f"documents/admin/{name}", context, status_code=status_code
+        request, f"documents/admin/{name}", {**links, **context}, status_code=status_code
     )

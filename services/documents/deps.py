@@ -15,7 +15,7 @@ from shared.auth import Staff
 from shared.deps import get_session, runtime_of
 from shared.web import authenticate, staff_dependency
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
 async def document_by_id(document_id: uuid.UUID, session: SessionDep) -> Document:

@@ -21,6 +21,7 @@ class SectionPublic(BaseModel):
     number: str
     title: str
     level: int
+    url: str  # the public page of this one section
 
 
 class DocumentPublic(BaseModel):

@@ -13,8 +13,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from services.documents.models import Document, Section
+from services.documents.reading import heading_label
 from shared.events import utcnow
 from shared.i18n import install_templates, page_context, remember_language
+from shared.text import cite_section
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 install_templates(templates.env)
@@ -36,6 +38,11 @@ def section_tree(sections: Sequence[Section]) -> list[TocNode]:
         parent = nodes.get(s.parent_id) if s.parent_id else None
         (parent.children if parent else roots).append(nodes[s.id])
     return roots
+
+
+def section_url(document: Document, section: Section, base: str = "") -> str:
+    """The public page of one section (``base`` makes it absolute, for the API)."""
+    return f"{base.rstrip('/')}/d/{document.slug}/{section.anchor}"
 
 
 def window_state(document: Document, now: datetime | None = None) -> WindowState:
@@ -65,7 +72,15 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     response = templates.TemplateResponse(
         request,
         template,
-        {"now": utcnow(), "window_state": window_state, **page_context(request), **context},
+        {
+            "now": utcnow(),
+            "window_state": window_state,
+            "section_url": section_url,
+            "heading_label": heading_label,
+            "cite_section": cite_section,
+            **page_context(request),
+            **context,
+        },
         status_code=status_code,
     )
     remember_language(request, response)

@@ -9,15 +9,22 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.feedback.models import CatalogueDocument, CatalogueSection, Comment, MailMessage
-from shared.text import vn_datetime
+from services.feedback.places import Place
+from shared.text import cite_section, vn_datetime
 
 
-def place_of(document: CatalogueDocument | None, section: CatalogueSection | None) -> str:
-    """Where a comment is filed, as a reader cites it: 'mục 1.1. Nông nghiệp — Dự thảo ...'."""
+def place_of(document: CatalogueDocument | None, section: CatalogueSection | None) -> Place:
+    """Where a comment is filed, by its path and title: 'mục Phần thứ hai › V › 1 › 1.3. …'.
+
+    The bare number is ambiguous (one draft has several 1.3); the catalogue holds the path.
+    """
     title = document.title if document else ""
-    if section is not None:
-        return f"mục {section.number}. {section.title} — {title}"
-    return f"toàn bộ dự thảo — {title}"
+    if section is None:
+        return Place(f"toàn bộ dự thảo — {title}", document_title=title)
+    cited = cite_section(list(section.path) or [section.number], section.title)
+    return Place(
+        f"mục {cited} — {title}", document_title=title, section_id=section.id, section=cited
+    )
 
 
 def compose(comment: Comment, place: str, feedback_url: str) -> tuple[str, str]:

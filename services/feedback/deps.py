@@ -22,6 +22,6 @@ def intake_of(request: Request) -> CommentIntake:
 
 
 IntakeDep = Annotated[CommentIntake, Depends(intake_of)]
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 SettingsDep = Annotated[FeedbackSettings, Depends(settings_of)]
 ReviewerDep = staff_dependency(lambda r: runtime_of(r).settings.signing_keys, "reviewer")

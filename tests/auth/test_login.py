@@ -10,7 +10,7 @@ from services.aggregator.accounts.models import StaffAccount
 from shared.audit import AuditEntry
 from tests.stack import AGG, HTML, PASSWORD, Stack, csrf_from, sign_in
 
-BAD = "Tên đăng nhập hoặc mật khẩu không đúng."
+BAD = "Thư điện tử hoặc mật khẩu không đúng."
 
 
 class TestMessages:

@@ -75,11 +75,15 @@ class TestPreviewAndPublish:
         page = (await browser.get(location)).text
         opens = re.search(r'name="opens" type="date" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
         closes = re.search(r'name="closes" type="date" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-        response = await browser.post(
-            f"{location}/mo", data={"csrf_token": _csrf(page), "opens": opens, "closes": closes}
-        )
+        form = {"csrf_token": _csrf(page), "opens": opens, "closes": closes}
+        asked = await browser.post(f"{location}/mo", data=form)
+        assert asked.status_code == 200 and "Xác nhận công bố dự thảo" in asked.text
+        assert (await browser.get("/api/documents")).json()[0]["status"] == "draft"
+        response = await browser.post(f"{location}/mo", data={**form, "confirm": "1"})
         assert response.status_code == 303
         assert (await browser.get("/api/documents")).json()[0]["status"] == "open"
+        done = (await browser.get(response.headers["location"])).text
+        assert "Đã công bố dự thảo và mở lấy ý kiến." in done
 
     async def test_a_form_without_its_csrf_token_changes_nothing(
         self, browser: httpx.AsyncClient
@@ -139,7 +143,12 @@ class TestRequiredFields:
         page = (await browser.get(location)).text
         await browser.post(
             f"{location}/mo",
-            data={"csrf_token": _csrf(page), "opens": "2026-01-01", "closes": "2099-12-31"},
+            data={
+                "csrf_token": _csrf(page),
+                "opens": "2026-01-01",
+                "closes": "2099-12-31",
+                "confirm": "1",
+            },
         )
         page = (await browser.get(location)).text
         response = await browser.post(
@@ -195,3 +204,15 @@ class TestContacts:
         )
         assert response.status_code == 422 and "không hợp lệ" in response.text
         assert "vanphong@example.vn" in (await browser.get(location)).text
+
+
+class TestDates:
+    async def test_the_date_a_draft_states_is_shown_the_vietnamese_way(
+        self, browser: httpx.AsyncClient
+    ) -> None:
+        from pathlib import Path
+
+        seed = Path(__file__).parent / "parsing" / "fixtures" / "002_09586b55cf7290dc.txt"
+        page = (await browser.get(await _import(browser, seed.read_text()))).text
+        assert "<dt>Ngày</dt><dd>2/12/2022</dd>" in page
+        assert "2022-12-02" not in page

@@ -31,14 +31,14 @@ async def test_a_citizen_comments_on_a_section_from_a_phone(stack: Stack, browse
     await page.goto(f"{stack.url('documents')}/d/{document['slug']}")
     assert await fits_the_screen(page)
     assert await page.get_by_text("Đang lấy ý kiến từ ngày").is_visible()
-    await page.screenshot(path=str(SHOTS / "01-doc-phone.png"))
     assert await serious_violations(page) == []
 
-    details = page.locator("details.section-comment").filter(
-        has=page.get_by_text(f"Góp ý mục {section['number']}", exact=True)
-    )
-    await details.locator("summary").click()
-    box = details.get_by_label(f"Ý kiến của bạn về mục {section['number']}")
+    # the contents lead to the section's own page, which holds its form
+    await page.locator("nav.toc details.part").first.locator("summary").click()
+    await page.locator("nav.toc").get_by_role("link", name="1.1. Nông nghiệp, lâm nghiệp").click()
+    await page.wait_for_url(section["url"])
+    details = page.locator("form.comment")
+    box = details.get_by_label("Ý kiến của bạn về mục I › 1 › 1.1. Nông nghiệp, lâm nghiệp")
     counter = details.locator("p.hint")
     text = "Đề nghị bổ sung chỉ tiêu về\u00a0sản lượng lúa của các xã vùng cao.\r\n"
     await box.fill(text)
@@ -57,7 +57,7 @@ async def test_a_citizen_comments_on_a_section_from_a_phone(stack: Stack, browse
     await page.wait_for_url(f"{stack.url('feedback')}/comments")
     code = (await page.locator("#ma-bien-nhan").inner_text()).strip()
     assert RECEIPT.match(code), code
-    assert await page.get_by_text("mục 1.1. Nông nghiệp, lâm nghiệp").is_visible()
+    assert await page.get_by_text("mục I › 1 › 1.1. Nông nghiệp, lâm nghiệp").is_visible()
     assert await fits_the_screen(page)
     await page.screenshot(path=str(SHOTS / "03-receipt-phone.png"), full_page=True)
     assert await serious_violations(page) == []

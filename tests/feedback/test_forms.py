@@ -40,8 +40,10 @@ class TestAccept:
         code = RECEIPT.search(response.text)
         assert code, response.text
         assert "Cảm ơn bạn, ý kiến đã được ghi nhận" in response.text
-        assert "mục 1. Kinh tế" in response.text
-        assert 'href="http://gopy.test:8001/d/' in response.text
+        assert 'mục <span lang="vi">I › 1. Kinh tế</span>' in response.text  # path, not "1."
+        section = open_document.sections[1]
+        back = f'href="http://gopy.test:8001/d/{open_document.slug}/s/{section.id}"'
+        assert back in response.text  # back to the section the citizen came from
         assert await intake.stored() == (1, 1, 1)
         async with intake.app.state.runtime.sessions() as s:
             mail = (await s.execute(select(MailMessage))).scalar_one()
@@ -238,7 +240,7 @@ class TestLookupAndWithdraw:
         code = await self._receipt(intake, open_document, "Xem <img src=x onerror=alert(1)>")
         page = await intake.client.post("/receipt", data={"code": code.lower()})
         assert page.status_code == 200
-        assert "mục 1. Kinh tế" in page.text and "Trạng thái: đã tiếp nhận." in page.text
+        assert "I › 1. Kinh tế" in page.text and "Trạng thái: đã tiếp nhận." in page.text
         assert "<img src=x" not in page.text and "&lt;img src=x" in page.text
 
     async def test_a_code_in_the_address_is_not_looked_up(

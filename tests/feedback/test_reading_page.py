@@ -70,9 +70,14 @@ class TestWindow:
         document = await _document(app, "open")
         page = await client.get(f"/d/{document.slug}")
         assert page.status_code == 200
-        forms = page.text.count('action="http://feedback.test/comments"')
-        assert forms == 11  # ten headings and the whole document
-        assert page.text.count('maxlength="20000"') == 11
+        # the whole draft carries the form for the whole; each section's form is on its page
+        assert page.text.count('action="http://feedback.test/comments"') == 1
+        section_pages = re.findall(r'href="(/d/[^/"]+/muc-[^"#]+)#gop-y"', page.text)
+        assert len(section_pages) == 10  # ten headings
+        for url in section_pages:
+            section = await client.get(url)
+            assert section.text.count('action="http://feedback.test/comments"') == 1
+            assert section.text.count('maxlength="20000"') == 1
         token = re.search(r'name="form_token" value="([^"]+)"', page.text)
         assert token is not None
         form_tokens.verify(app.state.runtime.settings.signing_keys, token.group(1), document.id)
@@ -103,7 +108,7 @@ class TestWindow:
         app, client = reader
         document = await _document(app, "open")
         page = await client.get(f"/d/{document.slug}?lang=en")
-        assert '<html lang="en">' in page.text and "Comment on section I" in page.text
+        assert '<html lang="en">' in page.text and "Comment on this section" in page.text
         assert '<div class="draft" lang="vi">' in page.text
         assert page.cookies.get("gopy_lang") == "en"
         again = await client.get(f"/d/{document.slug}")

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from services.aggregator.accounts import access, service
+from services.aggregator.accounts import access, audit_view, service
 from services.aggregator.accounts.views import render
 from services.aggregator.deps import AdminDep, SessionDep, SettingsDep, runtime_of
 from services.aggregator.models import AggregatedDocument
@@ -31,7 +31,7 @@ async def _staff_page(
         me=staff,
         accounts=await service.list_accounts(session),
         tokens=await access.list_api_tokens(session),
-        entries=await audit.recent(session, 100),
+        entries=await audit_view.readable(session, await audit.recent(session, 100)),
         **extra,
     )
 

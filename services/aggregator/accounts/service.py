@@ -36,7 +36,7 @@ from shared.web import DomainError, NotFound
 
 PRODUCER = "aggregator"
 MIN_PASSWORD_CHARS = 10
-BAD_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
+BAD_CREDENTIALS = "Thư điện tử hoặc mật khẩu không đúng."
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))  # verified against when no account matches
 
@@ -189,6 +189,11 @@ async def create_admin(
     account.setup_token_hash = account.setup_expires_at = None
     await session.flush()
     return account
+
+
+async def has_admin(session: AsyncSession) -> bool:
+    """Whether an active administrator exists (``make run`` then stops showing how to make one)."""
+    return any("admin" in (a.roles or []) and a.active for a in await list_accounts(session))
 
 
 async def reset_link(

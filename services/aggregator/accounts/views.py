@@ -21,6 +21,15 @@ templates.env.globals.update(
 templates.env.filters["vn_datetime"] = vn_datetime
 
 
+def public_url(request: Request, service: str) -> str:
+    """Another service's public address, for links between the staff pages of all three."""
+    settings = request.app.state.runtime.settings
+    return str(getattr(settings, f"public_{service}_url")).rstrip("/")
+
+
+templates.env.globals["public_url"] = public_url
+
+
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     return templates.TemplateResponse(
         request, f"aggregator/accounts/{name}", context, status_code=status_code

@@ -39,5 +39,7 @@ async def document_dashboard(
     rows = await service.tallies(session, document_id)
     totals = await service.document_totals(session, document_id)
     return templates.TemplateResponse(
-        request, "aggregator/document.html", {"rows": rows, "totals": totals, "me": staff}
+        request,
+        "aggregator/document.html",
+        {"rows": rows, "totals": totals, "me": staff, "document_id": document_id},
     )

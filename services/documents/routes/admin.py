@@ -26,8 +26,18 @@ from shared.web import DomainError
 router = APIRouter(prefix="/soan-thao")
 
 
-def _see(document_id: uuid.UUID) -> RedirectResponse:
-    return RedirectResponse(f"/soan-thao/{document_id}", status_code=303)
+# What the page says after an action, named by ``?xong=`` in the address it redirects to.
+DONE = {
+    "cong-bo": "Đã công bố dự thảo và mở lấy ý kiến. Người dân đã đọc và góp ý được từ trang "
+    "công khai.",
+    "mo-lai": "Đã cập nhật thời hạn lấy ý kiến.",
+    "ket-thuc": "Đã kết thúc lấy ý kiến. Trang công khai không còn nhận ý kiến mới.",
+}
+
+
+def _see(document_id: uuid.UUID, done: str = "") -> RedirectResponse:
+    suffix = f"?xong={done}" if done else ""
+    return RedirectResponse(f"/soan-thao/{document_id}{suffix}", status_code=303)
 
 
 async def _index(
@@ -63,6 +73,7 @@ async def _detail(
         revisions=await revisions.revisions_of(session, document),
         me=staff,
         error=error,
+        done=DONE.get(request.query_params.get("xong", ""), ""),
         personal_fields=PERSONAL_FIELD_LABELS,
         default_opens=opens.isoformat(),
         default_closes=closes.isoformat(),
@@ -111,9 +122,18 @@ async def open_window(
     staff: AdminDep,
     opens: Annotated[date, Form()],
     closes: Annotated[date, Form()],
+    confirm: Annotated[str, Form()] = "",
 ) -> Response:
-    """Open (or re-open) the window: from the start of ``opens`` to the end of ``closes``."""
+    """Open (or re-open) the window: from the start of ``opens`` to the end of ``closes``.
+
+    Publishing cannot be taken back (citizens see the draft at once), so a first publication
+    asks for confirmation on a page of its own; no JavaScript needed.
+    """
     was = document.status
+    if was == "draft" and not confirm:
+        return render_admin(
+            request, "confirm_open.html", document=document, opens=opens, closes=closes, me=staff
+        )
     try:
         await service.open_consultation(
             session,
@@ -125,7 +145,7 @@ async def open_window(
         return await _detail(request, session, document, staff, exc.status_code, exc.message)
     action = "document.published" if was == "draft" else "document.opened"
     audit.record(session, staff, action, "document", document.id, closes=str(closes))
-    return _see(document.id)
+    return _see(document.id, "cong-bo" if was == "draft" else "mo-lai")
 
 
 @router.post("/{document_id}/dong", dependencies=[CsrfProtected])
@@ -137,7 +157,7 @@ async def close_window(
     except DomainError as exc:
         return await _detail(request, session, document, staff, exc.status_code, exc.message)
     audit.record(session, staff, "document.closed", "document", document.id)
-    return _see(document.id)
+    return _see(document.id, "ket-thuc")
 
 
 @router.post("/{document_id}/lien-he", dependencies=[CsrfProtected])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from services.documents import service
 from services.documents.deps import (
@@ -12,6 +12,7 @@ from services.documents.deps import (
     UploadLimitsDep,
     ViewerDep,
     VisibleDocumentDep,
+    runtime_of,
 )
 from services.documents.schemas import (
     DocumentPublic,
@@ -21,6 +22,7 @@ from services.documents.schemas import (
     WindowOpen,
 )
 from services.documents.upload import import_text
+from services.documents.views import section_url
 from shared import audit
 from shared.web import DomainError
 
@@ -37,8 +39,11 @@ async def list_documents(session: SessionDep, staff: ViewerDep) -> list[Document
 
 
 @router.get("/documents/{document_id}", response_model=DocumentPublic)
-async def get_document(document: VisibleDocumentDep, session: SessionDep) -> DocumentPublic:
+async def get_document(
+    request: Request, document: VisibleDocumentDep, session: SessionDep
+) -> DocumentPublic:
     sections = await service.sections_of(session, document.id)
+    base = runtime_of(request).settings.public_documents_url
     return DocumentPublic(
         id=document.id,
         slug=document.slug,
@@ -48,7 +53,17 @@ async def get_document(document: VisibleDocumentDep, session: SessionDep) -> Doc
         opens_at=document.opens_at,
         closes_at=document.closes_at,
         contacts=document.contacts,
-        sections=[SectionPublic.model_validate(s, from_attributes=True) for s in sections],
+        sections=[
+            SectionPublic(
+                id=s.id,
+                path=s.path,
+                number=s.number,
+                title=s.title,
+                level=s.level,
+                url=section_url(document, s, base),
+            )
+            for s in sections
+        ],
     )
 
 

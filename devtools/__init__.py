@@ -1,0 +1,1 @@
+"""Tools for a developer's machine (``make run``); never part of a deployment."""
