@@ -8,9 +8,8 @@ from typing import Any
 
 from services.aggregator import service as projection
 from shared.db import unit_of_work
-from tests.auth.conftest import AGG, DOCS, HTML, Stack, csrf_from, sign_in
-from tests.e2e.stack import SMALL_DRAFT
-from tests.factories import document_state, published
+from tests.factories import SMALL_DRAFT, document_state, published
+from tests.stack import AGG, DOCS, HTML, Stack, csrf_from, sign_in
 
 
 async def _admin(stack: Stack) -> Any:

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from shared.broker import EmbeddedBroker
-from tests.e2e._stack import Stack, admin_headers, start_stack
 from tests.e2e.browser import PHONE, SHOTS, fits_the_screen, needs_chromium, serious_violations
+from tests.stack import Stack, StackFactory
 
 pytestmark = needs_chromium
 
@@ -44,26 +42,22 @@ LEFTOVER_VIETNAMESE = """() => {
 
 
 @pytest.fixture
-def stack(
-    clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str, tmp_path: Path
-) -> Iterator[Stack]:
-    running = start_stack(clean_databases, broker.bootstrap, topic_prefix, tmp_path)
-    yield running
-    running.stop()
+def stack(make_stack: StackFactory) -> Stack:
+    return make_stack().start()
 
 
 async def _open_sample(stack: Stack) -> dict[str, Any]:
     """The Điện Biên draft of ``make run``, open for 30 days and known to feedback."""
-    async with httpx.AsyncClient(base_url=stack.documents.url, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=stack.url("documents"), timeout=60) as client:
         created = await client.post(
             "/api/documents",
             json={"text": SAMPLE, "source_name": "dien-bien.txt"},
-            headers=admin_headers(),
+            headers=stack.auth,
         )
         assert created.status_code == 201, created.text
         document_id = created.json()["id"]
         opened = await client.post(
-            f"/api/documents/{document_id}/open", json={"days": 30}, headers=admin_headers()
+            f"/api/documents/{document_id}/open", json={"days": 30}, headers=stack.auth
         )
         assert opened.status_code == 200, opened.text
         document: dict[str, Any] = (await client.get(f"/api/documents/{document_id}")).json()
@@ -78,7 +72,7 @@ async def test_the_contents_fold_and_a_section_page_leads_on(stack: Stack, brows
         viewport=PHONE, locale="vi-VN", device_scale_factor=2, bypass_csp=True
     )
     page = await context.new_page()
-    await page.goto(f"{stack.documents.url}/d/{document['slug']}")
+    await page.goto(f"{stack.url('documents')}/d/{document['slug']}")
     assert await fits_the_screen(page)
     toc = page.locator("nav.toc")
     parts = toc.locator("details.part")
@@ -93,7 +87,7 @@ async def test_the_contents_fold_and_a_section_page_leads_on(stack: Stack, brows
 
     await parts.nth(1).locator("summary").click()  # Phần thứ hai, opened without JavaScript
     target = by_path[tuple(TARGET)]
-    entry = toc.locator(f'a[href="{target["url"][len(stack.documents.url) :]}"]')
+    entry = toc.locator(f'a[href="{target["url"][len(stack.url("documents")) :]}"]')
     assert await entry.is_visible()
     assert (await entry.inner_text()).startswith("1.3. Tập trung")  # the number printed once
     await entry.scroll_into_view_if_needed()
@@ -131,7 +125,7 @@ async def test_a_comment_on_a_section_is_named_by_its_path_and_leads_back(
     label = "Ý kiến của bạn về mục Phần thứ hai › V › 1 › 1.3. Tập trung đầu tư phát triển"
     await page.get_by_label(label, exact=False).fill("Đề nghị ưu tiên đường lên các xã vùng cao.")
     await page.get_by_role("button", name="Gửi ý kiến").click()
-    await page.wait_for_url(re.compile(re.escape(stack.feedback.url)))
+    await page.wait_for_url(re.compile(re.escape(stack.url("feedback"))))
     assert RECEIPT.match((await page.locator("#ma-bien-nhan").inner_text()).strip())
     filed = await page.get_by_text("Ý kiến được xếp vào:").inner_text()
     assert "mục Phần thứ hai › V › 1 › 1.3. Tập trung đầu tư phát triển hạ tầng" in filed
@@ -147,9 +141,9 @@ async def test_english_leaves_no_vietnamese_on_the_citizen_pages(
     target = next(s for s in document["sections"] if s["path"] == TARGET)
     context = await browser.new_context(viewport=PHONE, locale="en-GB", bypass_csp=True)
     page = await context.new_page()
-    await page.goto(f"{stack.documents.url}/?lang=en")
+    await page.goto(f"{stack.url('documents')}/?lang=en")
     assert await page.evaluate(LEFTOVER_VIETNAMESE) == []
-    await page.goto(f"{stack.documents.url}/d/{document['slug']}")
+    await page.goto(f"{stack.url('documents')}/d/{document['slug']}")
     assert await page.evaluate(LEFTOVER_VIETNAMESE) == []
     await page.goto(target["url"])
     assert await page.evaluate("document.documentElement.lang") == "en"
@@ -160,7 +154,7 @@ async def test_english_leaves_no_vietnamese_on_the_citizen_pages(
     await page.get_by_label("Full name").fill("Lò Văn Hùng")
     await page.locator("input[name=consent]").first.check()
     await page.get_by_role("button", name="Send comment").click()
-    await page.wait_for_url(re.compile(re.escape(stack.feedback.url)))
+    await page.wait_for_url(re.compile(re.escape(stack.url("feedback"))))
     code = (await page.locator("#ma-bien-nhan").inner_text()).strip()
     assert RECEIPT.match(code)
     assert await page.evaluate(LEFTOVER_VIETNAMESE) == []
@@ -169,7 +163,7 @@ async def test_english_leaves_no_vietnamese_on_the_citizen_pages(
     )
     await page.screenshot(path=str(SHOTS / "11-receipt-english-phone.png"), full_page=True)
     assert await serious_violations(page) == []
-    await page.goto(f"{stack.feedback.url}/receipt")
+    await page.goto(f"{stack.url('feedback')}/receipt")
     await page.get_by_label("Receipt code").fill(code)
     await page.get_by_role("button", name="Look up").click()
     assert await page.get_by_text("Status: received.").is_visible()
