@@ -1,11 +1,12 @@
 # One image for the three services; the command picks the service.
+# Runtime dependencies only (requirements.lock): no test, lint or embedded-broker packages.
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 # Production mode: the services refuse to start without a real AUTH_SECRET_KEYS.
 ENV GOPY_ENV=production
 WORKDIR /app
 COPY requirements.lock pyproject.toml ./
-RUN pip install -r requirements.lock
+RUN pip install --no-deps -r requirements.lock
 COPY shared ./shared
 COPY services ./services
 COPY migrations ./migrations

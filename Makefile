@@ -10,10 +10,12 @@ OIDC_PROVIDER := tests/auth/oidc_provider/node_modules/.package-lock.json
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml requirements.lock
+# Runtime (requirements.lock, all the production image gets) and development
+# (requirements-dev.lock: tests, lint, types, the embedded broker of `make run`).
+$(STAMP): pyproject.toml requirements.lock requirements-dev.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip==26.3
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet -r requirements.lock -r requirements-dev.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 

@@ -23,6 +23,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -114,12 +115,11 @@ async def _load(url: str, body: dict, requests: int, concurrency: int) -> float:
         return requests / (time.perf_counter() - started)
 
 
-def main() -> None:
-    requests = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    concurrency = int(sys.argv[2]) if len(sys.argv) > 2 else 16
+def measure(requests: int, concurrency: int, database_url: str | None = None) -> dict[str, Any]:
+    """Requests per second of the baseline and both feedback variants, measured in one run."""
     broker = start_broker()  # the relay publishes as in production, on the same two cores
     with tempfile.TemporaryDirectory() as tmp:
-        url = sys.argv[3] if len(sys.argv) > 3 else f"sqlite+aiosqlite:///{tmp}/feedback.db"
+        url = database_url or f"sqlite+aiosqlite:///{tmp}/feedback.db"
         migrate.upgrade("feedback", url)
         document_id, section_id = asyncio.run(_seed_catalogue(url))
         body = {
@@ -159,9 +159,24 @@ def main() -> None:
                 process.wait()
     broker.stop()
     baseline = results["bare FastAPI (baseline)"]
-    print(f"database: {url.split(':')[0]}  requests: {requests}  concurrency: {concurrency}")
-    for name, rate in results.items():
-        print(f"{name:32s} {rate:8.0f} req/s   {rate / baseline:5.2f} x baseline")
+    return {
+        "database": url.split(":")[0],
+        "requests": requests,
+        "concurrency": concurrency,
+        "load": "wrk" if shutil.which("wrk") else "httpx",
+        "requests_per_second": results,
+        "x_baseline": {name: rate / baseline for name, rate in results.items()},
+    }
+
+
+def main() -> None:
+    requests = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    concurrency = int(sys.argv[2]) if len(sys.argv) > 2 else 16
+    result = measure(requests, concurrency, sys.argv[3] if len(sys.argv) > 3 else None)
+    print(f"database: {result['database']}  requests: {requests}  concurrency: {concurrency}")
+    for name, rate in result["requests_per_second"].items():
+        ratio = result["x_baseline"][name]
+        print(f"{name:32s} {rate:8.0f} req/s   {ratio:5.2f} x baseline")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response
 
+from shared.events import PERSONAL_FIELD_LIMITS, PERSONAL_FIELDS
 from shared.text import LOCAL_TZ, vn_date, vn_datetime, vn_number
 
 LANGUAGES = ("vi", "en")
@@ -326,3 +327,6 @@ def install_templates(env: jinja2.Environment) -> None:
     env.filters["vn_date"] = vn_date
     env.filters["vn_datetime"] = local_datetime
     env.filters["vn_number"] = vn_number
+    # the form's fields and limits are those the feedback service enforces (shared/events)
+    env.globals["PERSONAL_FIELDS"] = PERSONAL_FIELDS
+    env.globals["PERSONAL_FIELD_LIMITS"] = PERSONAL_FIELD_LIMITS

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from pydantic import ValidationError
 
 from shared.events import AnyEvent, parse_event
@@ -246,7 +246,11 @@ class EventConsumer:
         for tp, target in (self._targets or {}).items():
             if target == 0:
                 continue
-            committed = await asyncio.wait_for(consumer.committed(tp), self._commit_timeout)
+            try:
+                committed = await asyncio.wait_for(consumer.committed(tp), self._commit_timeout)
+            except (TimeoutError, KafkaError) as exc:  # a rebalance: ask again next round
+                log.debug("consumer %s: committed offsets unknown: %s", self._group_id, exc)
+                return
             if committed is None or committed < target:
                 return
         self.caught_up = True

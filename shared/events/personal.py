@@ -19,6 +19,14 @@ PERSONAL_FIELD_LABELS: dict[str, str] = {
     "email": "Thư điện tử",
     "phone": "Số điện thoại",
 }
+# Longest value accepted for each (display name and organisation also travel in events).
+PERSONAL_FIELD_LIMITS: dict[str, int] = {
+    "name": 200,
+    "organisation": 300,
+    "address": 500,
+    "email": 254,
+    "phone": 40,
+}
 # The privacy notice promises erasure at most this long after the consultation closes.
 PERSONAL_DATA_MONTHS = 12
 
