@@ -10,8 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.documents import revisions, service
 from services.documents.models import Document
+from shared.audit import AuditEntry
+from shared.auth import Staff
 from shared.db import create_engine, session_factory
 from shared.outbox import OutboxMessage
+
+ADMIN = Staff(subject="acct-7", roles=frozenset({"admin"}), name="Trần Thị Quản Trị")
 
 ORIGINAL = """BÁO CÁO DỰ THẢO
 
@@ -81,7 +85,7 @@ class TestPreview:
     ) -> None:
         document = await _open_document(session)
         revision = await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), max_bytes=10**6, by="admin"
+            session, document, "v2.txt", REVISED.encode(), max_bytes=10**6, actor=ADMIN
         )
         report = revision.report
         assert [e["title"] for e in report["new"]] == ["Công tác xây dựng Đảng"]
@@ -95,7 +99,7 @@ class TestPreview:
         document = await _open_document(session)
         before = _ids_by_title(await service.sections_of(session, document.id))
         await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), max_bytes=10**6, by="admin"
+            session, document, "v2.txt", REVISED.encode(), max_bytes=10**6, actor=ADMIN
         )
         assert _ids_by_title(await service.sections_of(session, document.id)) == before
         assert document.version == 1
@@ -104,7 +108,7 @@ class TestPreview:
         document = await _open_document(session)
         with pytest.raises(revisions.DomainError, match="giống hệt"):
             await revisions.propose_revision(
-                session, document, "v1.txt", ORIGINAL.encode(), max_bytes=10**6, by="admin"
+                session, document, "v1.txt", ORIGINAL.encode(), max_bytes=10**6, actor=ADMIN
             )
 
 
@@ -115,9 +119,9 @@ class TestApply:
         document = await _open_document(session)
         before = _ids_by_title(await service.sections_of(session, document.id))
         revision = await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), max_bytes=10**6, by="admin"
+            session, document, "v2.txt", REVISED.encode(), max_bytes=10**6, actor=ADMIN
         )
-        await revisions.apply_revision(session, document, revision, max_bytes=10**6)
+        await revisions.apply_revision(session, document, revision, max_bytes=10**6, actor=ADMIN)
         await session.commit()
         after = await service.sections_of(session, document.id)
         by_title = _ids_by_title(after)
@@ -133,8 +137,30 @@ class TestApply:
     async def test_a_revision_is_applied_once(self, session: AsyncSession) -> None:
         document = await _open_document(session)
         revision = await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), max_bytes=10**6, by="admin"
+            session, document, "v2.txt", REVISED.encode(), max_bytes=10**6, actor=ADMIN
         )
-        await revisions.apply_revision(session, document, revision, max_bytes=10**6)
+        await revisions.apply_revision(session, document, revision, max_bytes=10**6, actor=ADMIN)
         with pytest.raises(revisions.DomainError, match="đã được xử lý"):
-            await revisions.apply_revision(session, document, revision, max_bytes=10**6)
+            await revisions.apply_revision(
+                session, document, revision, max_bytes=10**6, actor=ADMIN
+            )
+
+
+class TestAudit:
+    async def test_proposing_and_applying_are_audited_under_the_actors_subject(
+        self, session: AsyncSession
+    ) -> None:
+        """Whatever the entry point (API or staff page), the service writes the trace."""
+        document = await _open_document(session)
+        revision = await revisions.propose_revision(
+            session, document, "v2.txt", REVISED.encode(), max_bytes=10**6, actor=ADMIN
+        )
+        await revisions.apply_revision(session, document, revision, max_bytes=10**6, actor=ADMIN)
+        await session.commit()
+        entries = (await session.execute(select(AuditEntry).order_by(AuditEntry.id))).scalars()
+        lines = [(e.action, e.actor, e.actor_name, e.object_id) for e in entries]
+        assert lines[-2:] == [
+            ("document.revision_proposed", "acct-7", "Trần Thị Quản Trị", str(document.id)),
+            ("document.version_applied", "acct-7", "Trần Thị Quản Trị", str(document.id)),
+        ]
+        assert revision.created_by == "acct-7"

@@ -193,7 +193,7 @@ async def upload_revision(
             file.filename or "du-thao.txt",
             await read_limited(file, max_bytes),
             max_bytes=max_bytes,
-            by=staff.label,
+            actor=staff,
         )
     except DomainError as exc:
         return await _detail(request, session, document, staff, exc.status_code, exc.message)
@@ -221,13 +221,5 @@ async def apply_revision(
     max_bytes: MaxUploadDep,
 ) -> Response:
     revision = await revisions.get_revision(session, document, revision_id)
-    await revisions.apply_revision(session, document, revision, max_bytes=max_bytes)
-    audit.record(
-        session,
-        staff,
-        "document.version_applied",
-        "document",
-        document.id,
-        version=str(document.version),
-    )
+    await revisions.apply_revision(session, document, revision, max_bytes=max_bytes, actor=staff)
     return _see(document.id)
