@@ -140,7 +140,7 @@ class TestProxy:
         caddy = self._routes()
         feedback = re.search(r"@feedback path ([^\n]+)", caddy)
         assert feedback is not None
-        for path in ("/comments", "/receipt", "/api/comments", "/api/receipts/*"):
+        for path in ("/comments", "/comments/*", "/receipt", "/api/comments", "/api/receipts/*"):
             assert path in feedback.group(1).split()
         assert "reverse_proxy feedback:8000" in caddy
         staff = re.search(r"@staff path ([^\n]+)", caddy)

@@ -19,7 +19,8 @@ from services.documents.matching import match_sections
 from services.documents.models import Document, DocumentRevision, Section
 from services.documents.parsing import ParsedDocument
 from services.documents.upload import UploadLimits, parse_upload_isolated
-from shared import outbox
+from shared import audit, outbox
+from shared.auth import Staff
 from shared.events import DocumentUpdated, topics
 from shared.web import DomainError, NotFound
 
@@ -58,8 +59,9 @@ async def propose_revision(
     data: bytes,
     *,
     limits: UploadLimits,
-    by: str,
+    actor: Staff,
 ) -> DocumentRevision:
+    """Store a revised draft with its match report; the actor is recorded and audited."""
     parsed, digest = await parse_upload_isolated(filename, data, limits)
     if digest == document.content_hash:
         raise DomainError("Tệp này giống hệt phiên bản hiện tại của dự thảo.", status_code=409)
@@ -71,10 +73,18 @@ async def propose_revision(
         content_hash=digest,
         content=data,
         report=match_report(await service.sections_of(session, document.id), parsed),
-        created_by=by,
+        created_by=actor.subject,
     )
     session.add(revision)
     await session.flush()
+    audit.record(
+        session,
+        actor,
+        "document.revision_proposed",
+        "document",
+        document.id,
+        revision=str(revision.id),
+    )
     return revision
 
 
@@ -88,9 +98,14 @@ async def get_revision(
 
 
 async def apply_revision(
-    session: AsyncSession, document: Document, revision: DocumentRevision, *, limits: UploadLimits
+    session: AsyncSession,
+    document: Document,
+    revision: DocumentRevision,
+    *,
+    limits: UploadLimits,
+    actor: Staff,
 ) -> Document:
-    """Replace the section tree, keeping matched ids; tell consumers in the same transaction."""
+    """Replace the section tree, keeping matched ids; event and audit line in one transaction."""
     if revision.status != "pending":
         raise DomainError("Bản sửa đổi này đã được xử lý.", status_code=409)
     parsed, digest = await parse_upload_isolated(revision.source_name, revision.content, limits)
@@ -113,6 +128,15 @@ async def apply_revision(
         outbox.add(
             session, topics.DOCUMENTS, DocumentUpdated(producer=service.PRODUCER, payload=state)
         )
+    audit.record(
+        session,
+        actor,
+        "document.version_applied",
+        "document",
+        document.id,
+        version=str(document.version),
+        revision=str(revision.id),
+    )
     return document
 
 

@@ -28,6 +28,12 @@ class CommentReceipt(BaseModel):
     receipt: str
 
 
+class ReceiptCode(BaseModel):
+    """A receipt code sent in a body, so that it never sits in a URL that is logged."""
+
+    receipt: str = Field(max_length=40)
+
+
 class ReceiptStatus(BaseModel):
     receipt: str
     document_id: uuid.UUID

@@ -9,7 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.documents import revisions, service
 from services.documents.models import Document
 from services.documents.upload import UploadLimits
+from shared.audit import AuditEntry
+from shared.auth import Staff
 from shared.outbox import OutboxMessage
+
+ADMIN = Staff(subject="acct-7", roles=frozenset({"admin"}), name="Trần Thị Quản Trị")
 
 ORIGINAL = """BÁO CÁO DỰ THẢO
 
@@ -73,7 +77,7 @@ class TestPreview:
     ) -> None:
         document = await _open_document(session)
         revision = await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, by="admin"
+            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, actor=ADMIN
         )
         report = revision.report
         assert [e["title"] for e in report["new"]] == ["Công tác xây dựng Đảng"]
@@ -87,7 +91,7 @@ class TestPreview:
         document = await _open_document(session)
         before = _ids_by_title(await service.sections_of(session, document.id))
         await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, by="admin"
+            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, actor=ADMIN
         )
         assert _ids_by_title(await service.sections_of(session, document.id)) == before
         assert document.version == 1
@@ -96,7 +100,7 @@ class TestPreview:
         document = await _open_document(session)
         with pytest.raises(revisions.DomainError, match="giống hệt"):
             await revisions.propose_revision(
-                session, document, "v1.txt", ORIGINAL.encode(), limits=LIMITS, by="admin"
+                session, document, "v1.txt", ORIGINAL.encode(), limits=LIMITS, actor=ADMIN
             )
 
 
@@ -107,9 +111,9 @@ class TestApply:
         document = await _open_document(session)
         before = _ids_by_title(await service.sections_of(session, document.id))
         revision = await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, by="admin"
+            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, actor=ADMIN
         )
-        await revisions.apply_revision(session, document, revision, limits=LIMITS)
+        await revisions.apply_revision(session, document, revision, limits=LIMITS, actor=ADMIN)
         await session.commit()
         after = await service.sections_of(session, document.id)
         by_title = _ids_by_title(after)
@@ -125,8 +129,28 @@ class TestApply:
     async def test_a_revision_is_applied_once(self, session: AsyncSession) -> None:
         document = await _open_document(session)
         revision = await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, by="admin"
+            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, actor=ADMIN
         )
-        await revisions.apply_revision(session, document, revision, limits=LIMITS)
+        await revisions.apply_revision(session, document, revision, limits=LIMITS, actor=ADMIN)
         with pytest.raises(revisions.DomainError, match="đã được xử lý"):
-            await revisions.apply_revision(session, document, revision, limits=LIMITS)
+            await revisions.apply_revision(session, document, revision, limits=LIMITS, actor=ADMIN)
+
+
+class TestAudit:
+    async def test_proposing_and_applying_are_audited_under_the_actors_subject(
+        self, session: AsyncSession
+    ) -> None:
+        """Whatever the entry point (API or staff page), the service writes the trace."""
+        document = await _open_document(session)
+        revision = await revisions.propose_revision(
+            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, actor=ADMIN
+        )
+        await revisions.apply_revision(session, document, revision, limits=LIMITS, actor=ADMIN)
+        await session.commit()
+        entries = (await session.execute(select(AuditEntry).order_by(AuditEntry.id))).scalars()
+        lines = [(e.action, e.actor, e.actor_name, e.object_id) for e in entries]
+        assert lines[-2:] == [
+            ("document.revision_proposed", "acct-7", "Trần Thị Quản Trị", str(document.id)),
+            ("document.version_applied", "acct-7", "Trần Thị Quản Trị", str(document.id)),
+        ]
+        assert revision.created_by == "acct-7"

@@ -202,3 +202,33 @@ class TestReceiptAndWithdrawal:
         response = await intake.client.get("/api/receipts/ABCDE-FGHJK")
         assert response.status_code == 404
         assert response.json()["detail"] == "Không tìm thấy ý kiến nào với mã biên nhận này."
+
+    async def test_the_code_can_travel_in_the_body_instead_of_the_url(
+        self, intake: Intake, open_document: ev.DocumentState
+    ) -> None:
+        receipt = (await intake.client.post("/api/comments", json=_body(open_document))).json()[
+            "receipt"
+        ]
+        found = await intake.client.post("/api/receipts/lookup", json={"receipt": receipt})
+        assert found.status_code == 200 and found.json()["status"] == "received"
+        gone = await intake.client.post("/api/receipts/withdraw", json={"receipt": receipt})
+        assert gone.status_code == 200 and gone.json()["status"] == "withdrawn"
+
+
+class TestRetries:
+    async def test_a_retry_with_the_same_idempotency_key_gets_the_first_receipt(
+        self, intake: Intake, open_document: ev.DocumentState
+    ) -> None:
+        headers = {"Idempotency-Key": "lan-gui-1"}
+        body = _body(open_document)
+        first = await intake.client.post("/api/comments", json=body, headers=headers)
+        again = await intake.client.post("/api/comments", json=body, headers=headers)
+        assert first.status_code == again.status_code == 201
+        assert first.json() == again.json()
+        other = await intake.client.post(
+            "/api/comments", json={**body, "text": "Một ý kiến khác"}, headers=headers
+        )
+        assert other.json()["receipt"] != first.json()["receipt"]  # the key is not reused
+        plain = await intake.client.post("/api/comments", json=body)
+        assert plain.json()["receipt"] != first.json()["receipt"]  # without a key: a new one
+        assert await intake.stored() == (3, 3, 0)

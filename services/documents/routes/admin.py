@@ -216,7 +216,7 @@ async def upload_revision(
             file.filename or "du-thao.txt",
             await read_limited(file, limits.max_bytes),
             limits=limits,
-            by=staff.label,
+            actor=staff,
         )
     except DomainError as exc:
         return await _detail(request, session, document, staff, exc.status_code, exc.message)
@@ -244,13 +244,5 @@ async def apply_revision(
     limits: UploadLimitsDep,
 ) -> Response:
     revision = await revisions.get_revision(session, document, revision_id)
-    await revisions.apply_revision(session, document, revision, limits=limits)
-    audit.record(
-        session,
-        staff,
-        "document.version_applied",
-        "document",
-        document.id,
-        version=str(document.version),
-    )
+    await revisions.apply_revision(session, document, revision, limits=limits, actor=staff)
     return _see(document.id)

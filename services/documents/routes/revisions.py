@@ -49,7 +49,7 @@ async def propose_revision(
         file.filename or "du-thao.txt",
         await read_limited(file, limits.max_bytes),
         limits=limits,
-        by=staff.subject,
+        actor=staff,
     )
     return {"revision_id": str(revision.id), **revision.report}
 
@@ -62,8 +62,8 @@ async def apply_revision(
     revision_id: uuid.UUID,
     document: DocumentDep,
     session: SessionDep,
-    _staff: AdminDep,
+    staff: AdminDep,
 ) -> DocumentSummary:
     revision = await revisions.get_revision(session, document, revision_id)
-    await revisions.apply_revision(session, document, revision, limits=limits)
+    await revisions.apply_revision(session, document, revision, limits=limits, actor=staff)
     return DocumentSummary.model_validate(document, from_attributes=True)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Request, status
 from services.feedback import guards, service
 from services.feedback.deps import IntakeDep, SessionDep, SettingsDep
 from services.feedback.intake import Source, idempotency_key
-from services.feedback.schemas import CommentCreate, CommentReceipt, ReceiptStatus
+from services.feedback.schemas import CommentCreate, CommentReceipt, ReceiptCode, ReceiptStatus
 
 router = APIRouter(prefix="/api")
 
@@ -33,6 +33,20 @@ async def create_comment(
     draft = service.CommentDraft(**body.model_dump(), idempotency_key=key)
     receipt = await intake.accept(draft, Source(channel="web", address=address))
     return CommentReceipt(comment_id=receipt.comment_id, receipt=receipt.code)
+
+
+@router.post("/receipts/lookup", response_model=ReceiptStatus)
+async def lookup_by_body(body: ReceiptCode, session: SessionDep) -> ReceiptStatus:
+    """The same as ``GET /receipts/{code}``, with the code kept out of the (logged) URL."""
+    comment = await service.find_by_receipt(session, body.receipt)
+    return ReceiptStatus.model_validate(comment, from_attributes=True)
+
+
+@router.post("/receipts/withdraw", response_model=ReceiptStatus)
+async def withdraw_by_body(body: ReceiptCode, session: SessionDep) -> ReceiptStatus:
+    """Withdraw, with the code in the body rather than in the (logged) URL."""
+    comment = await service.withdraw_comment(session, body.receipt)
+    return ReceiptStatus.model_validate(comment, from_attributes=True)
 
 
 @router.get("/receipts/{receipt}", response_model=ReceiptStatus)
