@@ -62,7 +62,7 @@ class ServiceProcess:
                 "--port",
                 str(self.port),
                 "--no-access-log",
-            "--no-proxy-headers",
+                "--no-proxy-headers",
             ],
             cwd=ROOT,
             env={**os.environ, **self.env},
