@@ -15,6 +15,9 @@ class FeedbackSettings(ServiceSettings):
     # 20,000 Vietnamese characters take up to ~60 kB in UTF-8, ~180 kB percent-encoded.
     max_body_bytes: int = 256 * 1024
     rate_limit_per_hour: int = 20
+    # Receipt-code look-ups and withdrawals (guessing a code must be slow).
+    receipt_attempts_per_minute_per_address: int = 10
+    receipt_attempts_per_minute: int = 300
     form_token_max_age_seconds: int = 24 * 3600
 
     # Outgoing acknowledgements; with no host set, mails wait in the queue until one is.
