@@ -113,6 +113,7 @@ class RevocationFeed(EventConsumer):
                     await remember(session, events)
             revocations.apply(events)
 
+        self.waiting_for_topic = False
         super().__init__(
             settings.kafka_bootstrap_servers,
             [topics.STAFF],
@@ -160,6 +161,7 @@ class RevocationFeed(EventConsumer):
         """Wait for the aggregator to create ``staff.v1``: creating it here would hide
         from the aggregator that the broker lost it, and it would not re-publish."""
         name = topic_name(topics.STAFF, self._prefix)
+        self.waiting_for_topic = True
         admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, request_timeout_ms=10_000)
         await admin.start()
         try:
@@ -170,6 +172,7 @@ class RevocationFeed(EventConsumer):
                     return False
             return True
         finally:
+            self.waiting_for_topic = False
             await admin.close()
 
 

@@ -25,6 +25,9 @@ class FeedbackSettings(ServiceSettings):
     rate_limit_per_browser_hour: int = 40
     # ... from one sender's e-mail address, whatever the channel.
     rate_limit_per_sender_hour: int = 20
+    # Receipt-code look-ups and withdrawals (guessing a code must be slow).
+    receipt_attempts_per_minute_per_address: int = 10
+    receipt_attempts_per_minute: int = 300
     form_token_max_age_seconds: int = 24 * 3600
 
     # Outgoing acknowledgements; with no host set, mails wait in the queue until one is.

@@ -14,7 +14,7 @@ import smtplib
 import ssl
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -59,7 +59,15 @@ def deliver(settings: FeedbackSettings, message: EmailMessage) -> None:
             smtp.starttls(context=ssl.create_default_context())
         if settings.smtp_username:
             smtp.login(settings.smtp_username, settings.smtp_password)
-        smtp.send_message(message)
+        smtp.send_message(message, to_addrs=[single_recipient(message)])
+
+
+def single_recipient(message: EmailMessage) -> str:
+    """The one parsed address an acknowledgement goes to; never a list smuggled into To."""
+    addresses = [address for _name, address in getaddresses(message.get_all("To", []))]
+    if len(addresses) != 1 or "@" not in addresses[0]:
+        raise ValueError("an acknowledgement goes to exactly one address")
+    return addresses[0]
 
 
 def retry_delay(settings: FeedbackSettings, attempts: int) -> timedelta:

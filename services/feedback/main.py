@@ -15,13 +15,14 @@ from services.feedback.consumers import catalogue_consumer
 from services.feedback.intake import CommentIntake
 from services.feedback.limits import BodyGuard
 from services.feedback.mailer import MailSender
+from services.feedback.receipt_throttle import ReceiptThrottle
 from services.feedback.retention import erase_personal_data
 from services.feedback.routes import api, pages, receipts
 from shared.events import topics, utcnow
 from shared.group_commit import GroupCommitter
 from shared.logging import configure_logging
 from shared.service_app import build_runtime, running, start_periodic
-from shared.web import install_common, validation_message
+from shared.web import api_docs, install_common, validation_message
 
 SERVICE = "feedback"
 
@@ -57,8 +58,14 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
                 runtime.tasks.append(asyncio.create_task(app.state.mailer.run(runtime.stop)))
             yield
 
-    app = FastAPI(title="Góp Ý · feedback", lifespan=lifespan)
+    app = FastAPI(title="Góp Ý · feedback", lifespan=lifespan, **api_docs(settings))
     app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        ReceiptThrottle,
+        per_address=settings.receipt_attempts_per_minute_per_address,
+        overall=settings.receipt_attempts_per_minute,
+        trusted_proxies=settings.trusted_proxies,
+    )
     install_common(app, SERVICE, lambda: app.state.runtime.ready())
 
     @app.exception_handler(RequestValidationError)

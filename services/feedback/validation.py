@@ -10,6 +10,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from email_validator import EmailNotValidError, validate_email
+
 from shared.events import PERSONAL_FIELD_LABELS, PERSONAL_FIELD_LIMITS, PERSONAL_FIELDS
 from shared.text import nfc, vn_number
 from shared.web import DomainError
@@ -80,15 +82,28 @@ def personal_value(field: str, value: str | None) -> str | None:
             f"Trường {FIELD_LABELS[field]} dài quá {vn_number(FIELD_LIMITS[field])} ký tự.",
             field=field,
         )
-    if field == "email" and not _EMAIL.match(cleaned):
-        raise InvalidComment(
-            "Địa chỉ thư điện tử không hợp lệ (ví dụ đúng: ten@example.vn).", field="email"
-        )
+    if field == "email":
+        return single_email_address(cleaned)
     if field == "phone" and not _PHONE.match(cleaned):
         raise InvalidComment(
             "Số điện thoại không hợp lệ (chỉ gồm chữ số, ví dụ 0912 345 678).", field="phone"
         )
     return cleaned
+
+
+def single_email_address(value: str) -> str:
+    """Exactly one address, as the maintained parser reads it: an acknowledgement goes to
+    this one address only (never "postmaster,root,a@evil.example" as three recipients)."""
+    try:
+        if not _EMAIL.match(value):
+            raise EmailNotValidError("not one plain address")
+        parsed = validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidComment(
+            "Địa chỉ thư điện tử không hợp lệ (chỉ ghi một địa chỉ, ví dụ đúng: ten@example.vn).",
+            field="email",
+        ) from exc
+    return str(parsed.normalized)
 
 
 def check_required(given: dict[str, str | None], required: Iterable[str]) -> None:

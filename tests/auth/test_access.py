@@ -133,7 +133,12 @@ class TestOneSignInForAllServices:
             me = await browser.get(f"{url}/api/staff/me")
             assert me.status_code == 200, url
             assert me.json()["roles"] == ["admin"]
-        created = await browser.post(f"{DOCS}/api/documents", json={"text": DRAFT})
+        page = await browser.get(f"{DOCS}/soan-thao", headers=HTML)
+        created = await browser.post(
+            f"{DOCS}/api/documents",
+            json={"text": DRAFT},
+            headers={"X-CSRF-Token": csrf_from(page.text)},
+        )
         assert created.status_code == 201
 
     async def test_a_staff_page_of_another_service_sends_back_there_after_sign_in(

@@ -11,7 +11,10 @@ from shared.security import safe_next, set_session_cookie
 
 def test_the_session_cookie_is_secure_when_served_over_https() -> None:
     response = Response()
-    settings = AggregatorSettings(public_aggregator_url="https://gopy.tinh.gov.vn")
+    settings = AggregatorSettings(
+        public_aggregator_url="https://gopy.tinh.gov.vn",
+        auth_secret_keys="a-real-key-for-an-https-deployment-0123456789abcdef",
+    )
     set_session_cookie(response, settings, "token", 8 * 3600)
     cookie = response.headers["set-cookie"]
     for flag in (

@@ -16,6 +16,7 @@ from services.documents.config import DocumentsSettings
 from services.documents.main import create_app
 from services.documents.models import Document
 from shared import form_tokens
+from shared.auth import issue_token
 from shared.broker import free_port
 from shared.events import utcnow
 
@@ -91,7 +92,6 @@ class TestWindow:
         [
             ("upcoming", "Chưa mở lấy ý kiến. Bạn có thể góp ý từ ngày"),
             ("lapsed", "Đã kết thúc lấy ý kiến ngày"),
-            ("draft", "Dự thảo chưa mở lấy ý kiến."),
         ],
     )
     async def test_outside_the_window_the_page_says_so_and_offers_no_form(
@@ -101,6 +101,19 @@ class TestWindow:
         document = await _document(app, window)
         page = await client.get(f"/d/{document.slug}")
         assert message in page.text
+        assert "<form" not in page.text and "comment-form.js" not in page.text
+
+    async def test_an_unpublished_draft_is_404_to_citizens_and_says_so_to_staff(
+        self, reader: tuple[FastAPI, httpx.AsyncClient]
+    ) -> None:
+        app, client = reader
+        document = await _document(app, "draft")
+        assert (await client.get(f"/d/{document.slug}")).status_code == 404
+        token = issue_token(
+            app.state.runtime.settings.signing_keys, "admin", ["admin"], ttl=timedelta(hours=1)
+        )
+        page = await client.get(f"/d/{document.slug}", headers={"Authorization": f"Bearer {token}"})
+        assert "Dự thảo chưa mở lấy ý kiến." in page.text
         assert "<form" not in page.text and "comment-form.js" not in page.text
 
     async def test_english_is_a_link_away_and_remembered(

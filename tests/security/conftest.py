@@ -17,6 +17,7 @@ from services.documents.main import create_app
 from shared.auth import issue_token
 from shared.broker import EmbeddedBroker
 from tests.factories import SMALL_DRAFT
+from tests.feedback.conftest import make_intake  # noqa: F401 - the feedback app's settings fixture
 
 
 @dataclass

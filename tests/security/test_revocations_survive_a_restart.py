@@ -43,6 +43,12 @@ async def _revocation_already_published(aggregator_url: str) -> None:
     await engine.dispose()
 
 
+async def _feed_state(feed: object) -> str:
+    if getattr(feed, "waiting_for_topic", False):
+        return "waiting"
+    return "connected" if getattr(feed, "connected", False) else "starting"
+
+
 class TestRevocationsSurviveARestart:
     async def test_the_aggregator_republishes_staff_history_the_broker_lost(
         self, clean_databases: dict[str, str], broker: EmbeddedBroker
@@ -54,6 +60,11 @@ class TestRevocationsSurviveARestart:
                 docs.settings.signing_keys, SUBJECT, ["reviewer"], ttl=timedelta(hours=1)
             )
             assert await _me(docs.anonymous, old_cookie) == 200  # nothing learnt yet
+            feed = docs.app.state.runtime.revocation_feed
+            # documents is up and its feed has acted (it must wait, not create the topic)
+            await eventually(
+                lambda: _feed_state(feed), lambda state: state != "starting", timeout=20
+            )
             aggregator = create_aggregator(
                 AggregatorSettings(
                     database_url=clean_databases["aggregator"],
