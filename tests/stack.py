@@ -172,7 +172,9 @@ class PortRouter(httpx.AsyncBaseTransport):
         self._by_port = {
             IN_PROCESS_PORTS[name]: httpx.ASGITransport(app=app) for name, app in apps.items()
         }
-        self._network = httpx.AsyncHTTPTransport()
+        # No kept-alive connections: Node (the OIDC provider) closes idle ones after 5 s, and
+        # on a loaded machine a request could go out on one just as it closes.
+        self._network = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_keepalive_connections=0))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         transport = self._by_port.get(request.url.port or 80, self._network)
