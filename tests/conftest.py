@@ -34,24 +34,16 @@ def _postgres_reachable() -> bool:
         return False
 
 
-async def _create_databases(names: list[str]) -> None:
+async def _recreate_databases(names: list[str], *, create: bool = True) -> None:
+    """Drop each database (with its connections) and, unless told not to, create it empty."""
     admin = create_engine(
         f"postgresql+asyncpg://{PG_HOST}:{PG_PORT}/test", isolation_level="AUTOCOMMIT"
     )
     async with admin.connect() as conn:
         for name in names:
             await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await admin.dispose()
-
-
-async def _drop_databases(names: list[str]) -> None:
-    admin = create_engine(
-        f"postgresql+asyncpg://{PG_HOST}:{PG_PORT}/test", isolation_level="AUTOCOMMIT"
-    )
-    async with admin.connect() as conn:
-        for name in names:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if create:
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
     await admin.dispose()
 
 
@@ -61,7 +53,7 @@ def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
     if _postgres_reachable():
         run = uuid.uuid4().hex[:8]
         names = {s: f"gopy_test_{s}_{run}" for s in SERVICES}
-        asyncio.run(_create_databases(list(names.values())))
+        asyncio.run(_recreate_databases(list(names.values())))
         urls = {s: f"postgresql+asyncpg://{PG_HOST}:{PG_PORT}/{n}" for s, n in names.items()}
     elif os.environ.get("CI"):
         pytest.fail("CI must run against PostgreSQL at 127.0.0.1:5432, which is not reachable")
@@ -73,7 +65,7 @@ def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
         migrate.upgrade(service, url)
     yield urls
     if names:
-        asyncio.run(_drop_databases(list(names.values())))
+        asyncio.run(_recreate_databases(list(names.values()), create=False))
 
 
 @pytest.fixture(scope="session")

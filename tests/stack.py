@@ -37,7 +37,7 @@ from services.documents.main import create_app as create_documents
 from services.feedback.config import FeedbackSettings
 from services.feedback.main import create_app as create_feedback
 from shared.auth import issue_token
-from shared.broker import free_port, wait_for_port
+from shared.broker import free_port
 from shared.config import ServiceSettings
 from shared.db import unit_of_work
 from shared.events import topics
@@ -123,6 +123,10 @@ class ServiceProcess:
         return self.process is not None and self.process.poll() is None
 
     def start(self) -> ServiceProcess:
+        return self.launch().wait_healthy()
+
+    def launch(self) -> ServiceProcess:
+        """Start the process without waiting for it (several start side by side)."""
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", f"services.{self.name}.main:create_app"]
@@ -134,13 +138,22 @@ class ServiceProcess:
             stderr=subprocess.STDOUT,
         )
         log.close()
-        wait_for_port("127.0.0.1", self.port, timeout=30)
-        deadline = time.monotonic() + 30
-        while httpx.get(f"{self.url}/healthz").status_code != 200:
-            if time.monotonic() > deadline:
-                raise TimeoutError(self.log())
-            time.sleep(0.1)
         return self
+
+    def wait_healthy(self, timeout: float = 60) -> ServiceProcess:
+        """Until ``/healthz`` answers 200; the log's tail if the process dies or never does."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process is None or self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited:\n{self.log()}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.name} not healthy in {timeout}s:\n{self.log()}")
+            time.sleep(0.1)
 
     def stop(self, *, kill: bool = False) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -160,7 +173,9 @@ class PortRouter(httpx.AsyncBaseTransport):
         self._by_port = {
             IN_PROCESS_PORTS[name]: httpx.ASGITransport(app=app) for name, app in apps.items()
         }
-        self._network = httpx.AsyncHTTPTransport()
+        # No kept-alive connections: Node (the OIDC provider) closes idle ones after 5 s, and
+        # on a loaded machine a request could go out on one just as it closes.
+        self._network = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_keepalive_connections=0))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         transport = self._by_port.get(request.url.port or 80, self._network)
@@ -197,7 +212,9 @@ class Stack:
         """Start services (all by default) as uvicorn processes; stops them all on failure."""
         try:
             for name in names or SERVICES:
-                self.processes[name].start()
+                self.processes[name].launch()
+            for name in names or SERVICES:
+                self.processes[name].wait_healthy()
         except Exception:
             self.stop()
             raise
@@ -338,23 +355,39 @@ class Stack:
         bootstrap, prefix = self.env["KAFKA_BOOTSTRAP_SERVERS"], self.env["KAFKA_TOPIC_PREFIX"]
         name = topic_name(topics.COMMENTS, prefix)
         partitions = [TopicPartition(name, p) for p in range(topics.PARTITIONS[topics.COMMENTS])]
-        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
         admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-        await consumer.start()
         await admin.start()
         try:
-            ends = await consumer.end_offsets(partitions)
             group = group_name(self.env["AGGREGATOR_CONSUMER_GROUP"], prefix)
             committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
         finally:
             await admin.close()
-            await consumer.stop()
-        done = {tp: meta.offset for tp, meta in committed.items() if meta is not None}
-        return sum(max(0, end - max(done.get(tp, 0), 0)) for tp, end in ends.items())
+        done = {tp: max(meta.offset, 0) for tp, meta in committed.items() if meta is not None}
+        ends = await end_offsets(bootstrap, partitions)
+        return sum(max(0, end - done.get(tp, 0)) for tp, end in ends.items())
 
     async def wait_consumed(self, timeout: float = 60) -> None:
         """Until the aggregator has committed every comment event on the topic."""
         await eventually(self.consumer_lag, lambda lag: lag == 0, timeout=timeout)
+
+
+async def end_offsets(
+    bootstrap: str, partitions: list[TopicPartition]
+) -> dict[TopicPartition, int]:
+    """Each partition's end, from a fetch's high watermark: the embedded broker answers
+    ListOffsets with its last batch's base offset + 1, short of the end."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        deadline = time.monotonic() + 20
+        while any(consumer.highwater(tp) is None for tp in partitions):
+            assert time.monotonic() < deadline, "the broker gave no high watermark in 20 s"
+            await consumer.getmany(timeout_ms=200, max_records=1)
+        return {tp: consumer.highwater(tp) or 0 for tp in partitions}
+    finally:
+        await consumer.stop()
 
 
 StackFactory = Callable[..., Stack]

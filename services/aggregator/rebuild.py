@@ -49,9 +49,17 @@ async def _read_all(settings: AggregatorSettings, progress: Progress) -> list[An
         events: list[AnyEvent] = []
         read = 0
         remaining = {tp for tp in partitions if ends[tp] > 0}
+        fetched: set[TopicPartition] = set()
         while remaining:
             batch = await consumer.getmany(*remaining, timeout_ms=1000, max_records=1000)
             for tp, records in batch.items():
+                if tp not in fetched:
+                    # Tansu answers ListOffsets with its last batch's base offset + 1, short
+                    # of the real end; the first fetch's high watermark is the truth.
+                    fetched.add(tp)
+                    grown = max(ends[tp], consumer.highwater(tp) or 0) - ends[tp]
+                    ends[tp] += grown
+                    total += grown
                 for record in records:
                     if record.offset < ends[tp]:
                         read += 1

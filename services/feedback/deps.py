@@ -22,6 +22,8 @@ def intake_of(request: Request) -> CommentIntake:
 
 
 IntakeDep = Annotated[CommentIntake, Depends(intake_of)]
+# Committed before the response is sent (FastAPI's default "request" scope commits after it):
+# a receipt page must never be shown for a comment whose commit then fails.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 SettingsDep = Annotated[FeedbackSettings, Depends(settings_of)]
 ReviewerDep = staff_dependency(lambda r: runtime_of(r).settings.signing_keys, "reviewer")

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 import httpx
 import pytest
 
-from services.documents.config import DocumentsSettings
-from services.documents.main import create_app
-from shared.auth import SESSION_COOKIE, issue_token
-from shared.broker import EmbeddedBroker
+from shared.auth import SESSION_COOKIE
+from tests.documents.conftest import AdminClient
 from tests.factories import SMALL_DRAFT
 
 HTML = {"Accept": "text/html"}
@@ -20,22 +17,12 @@ MISNUMBERED = SMALL_DRAFT.replace("2. Về văn hóa - xã hội", "4. Về văn
 
 
 @pytest.fixture
-async def browser(
-    clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str
-) -> AsyncIterator[httpx.AsyncClient]:
-    settings = DocumentsSettings(
-        database_url=clean_databases["documents"],
-        kafka_bootstrap_servers=broker.bootstrap,
-        topic_prefix=topic_prefix,
-    )
-    app = create_app(settings)
-    token = issue_token(settings.signing_keys, "account:admin", ["admin"], ttl=timedelta(hours=1))
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8001", headers=HTML
-        ) as client:
-            client.cookies.set(SESSION_COOKIE, token)
-            yield client
+async def browser(admin_client: AdminClient) -> AsyncIterator[httpx.AsyncClient]:
+    """An admin's browser: signed in by the session cookie."""
+    async with admin_client() as (client, token):
+        client.headers.update(HTML)
+        client.cookies.set(SESSION_COOKIE, token)
+        yield client
 
 
 def _csrf(page: str) -> str:

@@ -5,38 +5,21 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 import docx
 import httpx
 import pytest
 
-from services.documents.config import DocumentsSettings
-from services.documents.main import create_app
-from shared.auth import issue_token
-from shared.broker import EmbeddedBroker
+from tests.documents.conftest import AdminClient
 from tests.factories import SMALL_DRAFT
 
 
 @pytest.fixture
-async def client(
-    clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str
-) -> AsyncIterator[httpx.AsyncClient]:
-    settings = DocumentsSettings(
-        database_url=clean_databases["documents"],
-        kafka_bootstrap_servers=broker.bootstrap,
-        topic_prefix=topic_prefix,
-        max_upload_bytes=200_000,
-    )
-    app = create_app(settings)
-    token = issue_token(settings.signing_keys, "admin@test", ["admin"], ttl=timedelta(hours=1))
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://docs",
-            headers={"Authorization": f"Bearer {token}"},
-        ) as c:
-            yield c
+async def client(admin_client: AdminClient) -> AsyncIterator[httpx.AsyncClient]:
+    """The API, called with an admin's bearer token."""
+    async with admin_client(max_upload_bytes=200_000) as (c, token):
+        c.headers["Authorization"] = f"Bearer {token}"
+        yield c
 
 
 def _docx_bytes() -> bytes:

@@ -18,17 +18,23 @@ RECEIPT = re.compile(r"^[A-Z2-9]{5}-[A-Z2-9]{5}$")
 pytestmark = needs_chromium
 
 
-async def test_a_citizen_comments_on_a_section_from_a_phone(stack: Stack, browser: Any) -> None:
+async def _reading(stack: Stack, browser: Any, **context: Any) -> tuple[dict[str, Any], Any]:
+    """The sample draft, published and open, on the reading page of a new browser context."""
     document = await stack.publish_draft(SAMPLE_DRAFT)
-    section = next(s for s in document["sections"] if s["number"] == "1.1")
-    context = await browser.new_context(
+    page = await (await browser.new_context(locale="vi-VN", **context)).new_page()
+    await page.goto(f"{stack.url('documents')}/d/{document['slug']}")
+    return document, page
+
+
+async def test_a_citizen_comments_on_a_section_from_a_phone(stack: Stack, browser: Any) -> None:
+    document, page = await _reading(
+        stack,
+        browser,
         viewport=PHONE,
-        locale="vi-VN",
         device_scale_factor=2,
         bypass_csp=True,  # for axe only
     )
-    page = await context.new_page()
-    await page.goto(f"{stack.url('documents')}/d/{document['slug']}")
+    section = next(s for s in document["sections"] if s["number"] == "1.1")
     assert await fits_the_screen(page)
     assert await page.get_by_text("Đang lấy ý kiến từ ngày").is_visible()
     assert await serious_violations(page) == []
@@ -68,14 +74,11 @@ async def test_a_citizen_comments_on_a_section_from_a_phone(stack: Stack, browse
     assert "sản lượng lúa" in await page.locator("blockquote").inner_text()
     await page.screenshot(path=str(SHOTS / "04-lookup-phone.png"), full_page=True)
     assert await serious_violations(page) == []
-    await context.close()
+    await page.context.close()
 
 
 async def test_the_form_works_by_keyboard_alone(stack: Stack, browser: Any) -> None:
-    document = await stack.publish_draft(SAMPLE_DRAFT)
-    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    page = await context.new_page()
-    await page.goto(f"{stack.url('documents')}/d/{document['slug']}")
+    _document, page = await _reading(stack, browser, viewport={"width": 1280, "height": 900})
     await page.keyboard.press("Tab")
     assert await page.evaluate("document.activeElement.className") == "skip"
     for _ in range(60):
@@ -103,14 +106,11 @@ async def test_the_form_works_by_keyboard_alone(stack: Stack, browser: Any) -> N
     await page.keyboard.press("Enter")
     await page.wait_for_url(re.compile(r"/comments/received/"))
     assert RECEIPT.match((await page.locator("#ma-bien-nhan").inner_text()).strip())
-    await context.close()
+    await page.context.close()
 
 
 async def test_without_javascript_a_refusal_keeps_the_text(stack: Stack, browser: Any) -> None:
-    document = await stack.publish_draft(SAMPLE_DRAFT)
-    context = await browser.new_context(viewport=PHONE, locale="vi-VN", java_script_enabled=False)
-    page = await context.new_page()
-    await page.goto(f"{stack.url('documents')}/d/{document['slug']}")
+    _document, page = await _reading(stack, browser, viewport=PHONE, java_script_enabled=False)
     whole = page.locator("details.whole")
     await whole.locator("summary").click()
     await whole.get_by_label("Ý kiến của bạn về toàn bộ dự thảo").fill("Ý kiến không có JavaScript")
@@ -124,14 +124,11 @@ async def test_without_javascript_a_refusal_keeps_the_text(stack: Stack, browser
     await page.locator("#consent-gui-lai").check()
     await page.get_by_role("button", name="Gửi lại").click()
     assert RECEIPT.match((await page.locator("#ma-bien-nhan").inner_text()).strip())
-    await context.close()
+    await page.context.close()
 
 
 async def test_english_and_a_closed_window(stack: Stack, browser: Any) -> None:
-    document = await stack.publish_draft(SAMPLE_DRAFT)
-    context = await browser.new_context(viewport=PHONE, locale="vi-VN", bypass_csp=True)
-    page = await context.new_page()
-    await page.goto(f"{stack.url('documents')}/d/{document['slug']}")
+    document, page = await _reading(stack, browser, viewport=PHONE, bypass_csp=True)
     await page.get_by_role("link", name="English").click()
     assert await page.get_by_text("Comment on the whole draft", exact=True).is_visible()
     assert await serious_violations(page) == []
@@ -143,4 +140,4 @@ async def test_english_and_a_closed_window(stack: Stack, browser: Any) -> None:
     assert await page.get_by_text("The consultation closed on").is_visible()
     assert await page.locator("form.comment").count() == 0
     await page.screenshot(path=str(SHOTS / "07-closed-english-phone.png"))
-    await context.close()
+    await page.context.close()

@@ -1,0 +1,122 @@
+"""Faults under a steady load, with real processes and real kills (DESIGN.md section 3):
+every comment that got a receipt is stored once and counted exactly once, soon after."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import text
+
+from shared.broker import free_port, start_broker
+from shared.db import create_engine, is_sqlite
+from tests.faults.load import Load, Reckoning, reckon
+from tests.helpers import eventually
+from tests.stack import Stack, StackFactory
+
+WITHIN = 60  # seconds after the fault ends until the totals must be exact
+
+
+async def _loaded(stack: Stack) -> Load:
+    document = await stack.publish_draft()
+    load = Load(stack, document).start()
+    await load.until_receipts(30)
+    return load
+
+
+def _check(result: Reckoning, record: list[Reckoning]) -> None:
+    record.append(result)
+    assert result.lost == 0 and result.duplicated == 0, result
+    assert result.stored == result.receipts == result.counted, result
+    assert result.seconds_to_exact < WITHIN, result
+
+
+async def test_the_broker_killed_and_restarted_mid_load(
+    make_stack: StackFactory, record: list[Reckoning]
+) -> None:
+    """Tansu forgets everything when it stops: recovery re-publishes from the databases."""
+    port = free_port()
+    broker = start_broker(port)
+    stack = make_stack(broker.bootstrap).start()
+    try:
+        load = await _loaded(stack)
+        broker.process.kill()
+        broker.process.wait()
+        await asyncio.sleep(2)  # the outage itself, as measured on `make run`
+        broker = start_broker(port)
+        back = time.monotonic()
+        await load.until_receipts(30)
+        await load.stop()
+        _check(await reckon("broker SIGKILL, back empty 2 s later", load, back, WITHIN), record)
+    finally:
+        stack.stop()
+        broker.stop()
+
+
+async def test_the_aggregator_killed_mid_batch_and_restarted(
+    stack: Stack, record: list[Reckoning]
+) -> None:
+    load = await _loaded(stack)
+    counted_at_kill = await eventually(
+        lambda: stack.tallies(load.document["id"]),
+        lambda t: (
+            0 < sum(t.values()) and sum(n for p, n in t.items() if len(p) == 1) < len(load.receipts)
+        ),
+    )
+    stack.stop("aggregator", kill=True)
+    assert counted_at_kill
+    await load.until_receipts(30)  # comments keep coming while it is dead
+    stack.start("aggregator")
+    back = time.monotonic()
+    await load.until_receipts(30)
+    await load.stop()
+    _check(await reckon("aggregator SIGKILL mid-stream, restarted", load, back, WITHIN), record)
+
+
+MARK_SLOWLY = """CREATE OR REPLACE FUNCTION gopy_mark_slowly() RETURNS trigger LANGUAGE plpgsql
+AS $$ BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$"""
+MARK_TRIGGER = """CREATE TRIGGER gopy_mark_slowly BEFORE UPDATE ON outbox FOR EACH ROW
+WHEN (OLD.sent_at IS NULL AND NEW.sent_at IS NOT NULL) EXECUTE FUNCTION gopy_mark_slowly()"""
+MARKING = """SELECT pid FROM pg_stat_activity WHERE datname = current_database()
+AND state = 'active' AND query ILIKE 'UPDATE outbox%'"""
+
+
+@pytest.fixture
+async def feedback_db(stack: Stack) -> AsyncIterator[object]:
+    url = stack.env["FEEDBACK_DATABASE_URL"]
+    assert not is_sqlite(url), "this fault is injected with PostgreSQL triggers (as CI runs)"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    yield engine
+    async with engine.connect() as conn:
+        await conn.execute(text("DROP TRIGGER IF EXISTS gopy_mark_slowly ON outbox"))
+    await engine.dispose()
+
+
+async def test_the_relay_killed_between_publish_and_mark_as_sent(
+    stack: Stack, feedback_db: object, record: list[Reckoning]
+) -> None:
+    """The feedback process dies after the broker acknowledged a batch and before the rows
+    were marked sent: on restart it publishes them again, and the aggregator absorbs that."""
+    engine = feedback_db
+    load = await _loaded(stack)
+    async with engine.connect() as conn:  # type: ignore[attr-defined]
+        await conn.execute(text(MARK_SLOWLY))
+        await conn.execute(text(MARK_TRIGGER))
+
+        async def marking() -> list[int]:
+            return [r[0] for r in await conn.execute(text(MARKING))]
+
+        # the relay has published its batch and now waits in "mark as sent"
+        [pid] = await eventually(marking, lambda pids: len(pids) == 1, timeout=30)
+        stack.stop("feedback", kill=True)
+        await conn.execute(text("DROP TRIGGER gopy_mark_slowly ON outbox"))
+        await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    stack.start("feedback")
+    back = time.monotonic()
+    await load.until_receipts(30)
+    await load.stop()
+    _check(
+        await reckon("relay SIGKILL between publish and mark-as-sent", load, back, WITHIN), record
+    )
