@@ -20,9 +20,10 @@ from services.feedback.models import CatalogueDocument, Comment
 from shared import migrate
 from shared.broker import EmbeddedBroker
 from shared.db import create_engine
-from tests.e2e._stack import DRAFT, Stack, admin_headers, start_stack
 from tests.e2e.browser import PHONE, SHOTS, fits_the_screen, needs_chromium
+from tests.factories import SAMPLE_DRAFT as DRAFT
 from tests.helpers import eventually
+from tests.stack import Stack
 
 pytestmark = needs_chromium
 RECEIPT = re.compile(r"^[A-Z2-9]{5}-[A-Z2-9]{5}$")
@@ -45,7 +46,7 @@ def backend(
 def _stack(
     urls: dict[str, str], broker: EmbeddedBroker, prefix: str, logs: Path
 ) -> Iterator[Stack]:
-    running = start_stack(urls, broker.bootstrap, prefix, logs)
+    running = Stack(urls, broker.bootstrap, prefix, logs).start()
     try:
         yield running
     finally:
@@ -74,7 +75,7 @@ async def phone(browser: Any) -> AsyncIterator[Any]:
 
 
 async def _stored_comments(stack: Stack, document_id: str) -> int:
-    engine = create_engine(stack.urls["feedback"])
+    engine = create_engine(stack.env["FEEDBACK_DATABASE_URL"])
     try:
         async with engine.connect() as conn:
             query = select(func.count()).where(col(Comment.document_id) == uuid.UUID(document_id))
@@ -85,20 +86,20 @@ async def _stored_comments(stack: Stack, document_id: str) -> int:
 
 async def _open_document(stack: Stack) -> dict[str, Any]:
     """Import and open the sample draft; wait (on either database) until feedback knows it."""
-    async with httpx.AsyncClient(base_url=stack.documents.url, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=stack.url("documents"), timeout=30) as client:
         created = await client.post(
             "/api/documents",
             json={"text": DRAFT, "source_name": "du-thao.txt"},
-            headers=admin_headers(),
+            headers=stack.auth,
         )
         assert created.status_code == 201, created.text
         document_id = created.json()["id"]
         opened = await client.post(
-            f"/api/documents/{document_id}/open", json={"days": 30}, headers=admin_headers()
+            f"/api/documents/{document_id}/open", json={"days": 30}, headers=stack.auth
         )
         assert opened.status_code == 200, opened.text
         document: dict[str, Any] = (await client.get(f"/api/documents/{document_id}")).json()
-    engine = create_engine(stack.urls["feedback"])
+    engine = create_engine(stack.env["FEEDBACK_DATABASE_URL"])
 
     async def status() -> str | None:
         async with engine.connect() as conn:
@@ -116,16 +117,16 @@ async def _open_document(stack: Stack) -> dict[str, Any]:
 
 def _form_of(page: Any, section_id: str) -> Any:
     """The comment box of one section, found by its id (numbers repeat in a long draft)."""
-    return page.locator("details.section-comment").filter(
+    return page.locator("section.section-comment").filter(
         has=page.locator(f"input[name=section_id][value='{section_id}']")
     )
 
 
 async def _open_form(page: Any, stack: Stack, document: dict[str, Any], section_id: str) -> Any:
-    await page.goto(f"{stack.documents.url}/d/{document['slug']}")
-    details = _form_of(page, section_id)
-    await details.locator("summary").click()
-    return details
+    """The section's own page, where its comment form is."""
+    section = next(s for s in document["sections"] if s["id"] == section_id)
+    await page.goto(section["url"])
+    return _form_of(page, section_id)
 
 
 def _tally(tallies: list[dict[str, Any]], section_id: str) -> int:
@@ -159,7 +160,7 @@ async def test_twelve_people_send_at_the_same_moment(
         await context.close()
     assert await _stored_comments(stack, document["id"]) == 12
     await eventually(
-        lambda: stack.tallies(document["id"]),
+        lambda: stack.tally_rows(document["id"]),
         lambda t: _tally(t, section["id"]) == 12,
         timeout=60,
     )
@@ -180,8 +181,6 @@ async def test_a_reload_after_sending_is_still_one_comment(stack: Stack, phone: 
         assert (await page.locator("#ma-bien-nhan").inner_text()).strip() == code
     await page.go_back()  # back on the draft, the browser kept the text: send it again
     again = _form_of(page, section["id"])
-    if not await again.locator("textarea[name=text]").is_visible():
-        await again.locator("summary").click()
     await again.locator("textarea[name=text]").fill("Gửi một lần, tải lại trang nhiều lần.")
     await again.get_by_role("button", name="Gửi ý kiến").click()
     await page.wait_for_url(re.compile(r"/comments/received/"))
@@ -211,7 +210,7 @@ async def test_a_25000_character_paste_is_kept_whole_with_a_clear_message(
     assert len(await box.input_value()) == 25_000
     # Sent anyway (an old browser, no JavaScript): the server gives all of it back.
     await box.evaluate("area => area.form.submit()")
-    await page.wait_for_url(f"{stack.feedback.url}/comments")
+    await page.wait_for_url(f"{stack.url('feedback')}/comments")
     kept = page.locator("#text-gui-lai")
     assert await kept.input_value() == pasted
     assert "vượt quá giới hạn 20.000 ký tự" in await page.locator("#err-gui-lai-text").inner_text()
