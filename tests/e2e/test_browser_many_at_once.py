@@ -199,7 +199,7 @@ async def test_a_25000_character_paste_is_kept_whole_with_a_clear_message(
     pasted = ("Đề nghị bổ sung quy định về đất nông nghiệp. " * 600)[:25_000]
     await box.fill(pasted)
     assert len(await box.input_value()) == 25_000  # nothing cut off
-    hint = details.locator("p.hint")
+    hint = details.locator("form p.hint[aria-live]")
     message = await hint.inner_text()
     assert "dài 25.000 ký tự, vượt quá giới hạn 20.000 ký tự" in message
     assert "rút gọn thêm 5.000 ký tự" in message
