@@ -40,6 +40,8 @@ SERVICES: dict[str, tuple[str, str, frozenset[str]]] = {
                 "feedback_documents",
                 "feedback_sections",
                 "mail_queue",
+                "inbound_messages",
+                "imap_cursors",
                 "outbox",
                 "processed_events",
                 "audit_log",

@@ -194,6 +194,7 @@ def document_state(document: Document, sections: Sequence[Section]) -> DocumentS
         opens_at=document.opens_at,
         closes_at=document.closes_at,
         required_fields=list(document.required_fields or []),
+        contact_emails=list((document.contacts or {}).get("emails") or []),
         sections=[
             SectionInfo(
                 id=s.id,

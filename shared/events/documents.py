@@ -35,6 +35,9 @@ class DocumentState(Payload):
     # What this consultation requires of a commenter besides the text ("name", "email",
     # "phone", "address", "organisation"); an admin setting owned by the documents service.
     required_fields: list[str] = []
+    # The e-mail addresses the draft invites comments at (an admin may correct them): mail
+    # sent to one of them is a comment on this document.
+    contact_emails: list[str] = []
 
 
 class _DocumentEnvelope(EnvelopeBase):

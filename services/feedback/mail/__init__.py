@@ -1,0 +1,1 @@
+"""E-mail intake: reading messages into comments, and the channels that bring them in."""
