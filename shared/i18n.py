@@ -108,6 +108,18 @@ VI: dict[str, str] = {
     ),
     "withdraw.submit": "Rút lại ý kiến này",
     "withdraw.done": "Đã rút lại ý kiến {code}.",
+    "withdraw.confirm_heading": "Bạn có chắc muốn rút lại ý kiến {code}?",
+    "withdraw.confirm": "Có, rút lại ý kiến",
+    "withdraw.cancel": "Không, giữ lại ý kiến",
+    "receipt.elsewhere_heading": "Mã biên nhận chỉ hiện trên trình duyệt đã gửi ý kiến",
+    "receipt.elsewhere": (
+        "Trang này không hiện mã biên nhận cho trình duyệt khác (hoặc đã quá một ngày). "
+        "Nếu bạn đã ghi lại mã, hãy tra cứu ý kiến bằng mã đó."
+    ),
+    "form.too_long": (
+        "Nội dung dài {n} ký tự, vượt quá giới hạn {max} ký tự: vui lòng rút gọn thêm {over} "
+        "ký tự. Nội dung bạn đã nhập vẫn được giữ nguyên."
+    ),
 }
 
 EN: dict[str, str] = {
@@ -192,6 +204,18 @@ EN: dict[str, str] = {
     ),
     "withdraw.submit": "Withdraw this comment",
     "withdraw.done": "Comment {code} has been withdrawn.",
+    "withdraw.confirm_heading": "Do you really want to withdraw comment {code}?",
+    "withdraw.confirm": "Yes, withdraw the comment",
+    "withdraw.cancel": "No, keep the comment",
+    "receipt.elsewhere_heading": "The receipt code is shown only in the browser that sent it",
+    "receipt.elsewhere": (
+        "This page does not show the receipt code to another browser (or after a day). "
+        "If you noted the code, look the comment up with it."
+    ),
+    "form.too_long": (
+        "The text is {n} characters long, over the limit of {max}: please shorten it by "
+        "{over} characters. What you typed is kept."
+    ),
 }
 
 CATALOGUE: dict[str, dict[str, str]] = {"vi": VI, "en": EN}

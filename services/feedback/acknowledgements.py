@@ -6,8 +6,6 @@ committed) nor sent for a comment that was not stored (the transaction rolled ba
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.feedback.models import CatalogueDocument, CatalogueSection, Comment, MailMessage
@@ -24,7 +22,8 @@ def place_of(document: CatalogueDocument | None, section: CatalogueSection | Non
 
 def compose(comment: Comment, place: str, feedback_url: str) -> tuple[str, str]:
     """Subject and plain-text body; no personal data beyond what the reader already knows."""
-    lookup = f"{feedback_url.rstrip('/')}/receipt?code={quote(comment.receipt)}"
+    # The code stays out of the link: addresses end up in histories and server logs.
+    lookup = f"{feedback_url.rstrip('/')}/receipt"
     subject = f"Đã nhận ý kiến góp ý của bạn — mã biên nhận {comment.receipt}"
     body = "\n".join(
         [

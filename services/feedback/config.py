@@ -12,9 +12,18 @@ class FeedbackSettings(ServiceSettings):
 
     database_url: str = sqlite_url("feedback")
     max_comment_chars: int = 20_000
-    # 20,000 Vietnamese characters take up to ~60 kB in UTF-8, ~180 kB percent-encoded.
-    max_body_bytes: int = 256 * 1024
-    rate_limit_per_hour: int = 20
+    # 20,000 Vietnamese characters take up to ~60 kB in UTF-8, ~180 kB percent-encoded; the
+    # body limit leaves room for a text well over the limit, so its refusal can give it back.
+    max_body_bytes: int = 512 * 1024
+    # Comments per hour from one network address: a commune office, a school or a mobile
+    # operator puts dozens of people behind one address (40 people, a few comments each).
+    rate_limit_per_hour: int = 300
+    # ... from one reading page (its signed form token) and one browser (its cookie):
+    # what singles out one person, or one script, behind a shared address.
+    rate_limit_per_page_hour: int = 30
+    rate_limit_per_browser_hour: int = 40
+    # ... from one sender's e-mail address, whatever the channel.
+    rate_limit_per_sender_hour: int = 20
     # Comma-separated IPs or CIDR ranges of reverse proxies whose X-Forwarded-For we believe.
     trusted_proxies: str = ""
     form_token_max_age_seconds: int = 24 * 3600

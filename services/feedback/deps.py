@@ -8,8 +8,8 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.feedback.config import FeedbackSettings
+from services.feedback.intake import CommentIntake
 from shared.deps import get_session, runtime_of
-from shared.group_commit import GroupCommitter
 from shared.web import staff_dependency
 
 
@@ -17,11 +17,11 @@ def settings_of(request: Request) -> FeedbackSettings:
     return runtime_of(request).settings  # type: ignore[return-value]
 
 
-def committer_of(request: Request) -> GroupCommitter:
-    return request.app.state.committer  # type: ignore[no-any-return]
+def intake_of(request: Request) -> CommentIntake:
+    return request.app.state.intake  # type: ignore[no-any-return]
 
 
-CommitterDep = Annotated[GroupCommitter, Depends(committer_of)]
+IntakeDep = Annotated[CommentIntake, Depends(intake_of)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 SettingsDep = Annotated[FeedbackSettings, Depends(settings_of)]
 ReviewerDep = staff_dependency(lambda r: runtime_of(r).settings.signing_keys, "reviewer")

@@ -12,10 +12,11 @@ from fastapi.responses import JSONResponse
 
 from services.feedback.config import FeedbackSettings
 from services.feedback.consumers import catalogue_consumer
+from services.feedback.intake import CommentIntake
 from services.feedback.limits import BodyGuard
 from services.feedback.mailer import MailSender
 from services.feedback.retention import erase_personal_data
-from services.feedback.routes import api, pages
+from services.feedback.routes import api, pages, receipts
 from shared.events import topics, utcnow
 from shared.group_commit import GroupCommitter
 from shared.logging import configure_logging
@@ -39,7 +40,9 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
             max_batch=settings.group_commit_max_batch,
             after_commit=runtime.relay.notify if runtime.relay else None,
         )
+        app.state.intake = CommentIntake(app.state.committer, runtime.sessions, settings)
         async with running(runtime):
+            await app.state.intake.warm_up()
             runtime.tasks.append(asyncio.create_task(app.state.committer.run(runtime.stop)))
             start_periodic(
                 runtime,
@@ -71,4 +74,5 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(receipts.router)
     return app

@@ -19,6 +19,7 @@ class Comment(SQLModel, table=True):
     __table_args__ = (
         Index("ix_comments_document_section", "document_id", "section_id"),
         Index("ix_comments_client_received", "client_key", "received_at"),
+        Index("ix_comments_idempotency_key", "idempotency_key", unique=True),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
@@ -40,6 +41,12 @@ class Comment(SQLModel, table=True):
     # A keyed hash of the sender's IP, only to limit how many comments one address sends
     # per hour; the address itself is never stored.
     client_key: str | None = Field(default=None, max_length=64)
+    # Same key, same comment: a reloaded form or a re-imported e-mail returns the first receipt.
+    idempotency_key: str | None = Field(default=None, max_length=64)
+    # The channel's own reference: an e-mail's Message-ID, a letter's register number.
+    source_ref: str | None = Field(default=None, max_length=500)
+    # The staff member who entered it (a clerk typing a letter), as the audit log names them.
+    entered_by: str | None = Field(default=None, max_length=200)
 
 
 class CatalogueDocument(SQLModel, table=True):

@@ -10,9 +10,9 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -61,7 +61,12 @@ class CommentDraft:
     address: str | None = None
     # None: the channel asked for consent itself (API clients, a clerk's letter).
     consent: bool | None = None
-    client_key: str | None = None
+    # When the comment reached us (a letter's date of receipt); None: now.
+    received_at: datetime | None = None
+    # Where it came from in its channel: an e-mail's Message-ID, a letter's register number.
+    source_ref: str | None = None
+    # The same key twice is the same comment (a reload, a retry, a re-imported mailbox).
+    idempotency_key: str | None = None
 
 
 def new_receipt() -> str:
@@ -100,10 +105,16 @@ async def submit_comment(
     max_chars: int,
     now: datetime | None = None,
     feedback_url: str = "",
+    client_key: str | None = None,
+    entered_by: str | None = None,
 ) -> Comment:
-    """Check a comment against the catalogue and store it with its outbox event (and mail)."""
+    """Check a comment against the catalogue and store it with its outbox event (and mail).
+
+    Called through ``services.feedback.intake.CommentIntake.accept``, which every channel uses.
+    """
     now = now or utcnow()
-    document = await check_window(session, draft.document_id, now)
+    received_at = draft.received_at or now
+    document = await check_window(session, draft.document_id, received_at)
     section = None
     if draft.section_id is not None:
         section = await session.get(CatalogueSection, draft.section_id)
@@ -119,8 +130,11 @@ async def submit_comment(
         section_id=draft.section_id,
         channel=channel,
         text=text,
-        received_at=now,
-        client_key=draft.client_key,
+        received_at=received_at,
+        client_key=client_key,
+        idempotency_key=draft.idempotency_key,
+        source_ref=draft.source_ref,
+        entered_by=entered_by,
         name=given["name"],
         organisation=given["organisation"],
         address=given["address"],
@@ -138,7 +152,7 @@ async def submit_comment(
             text=text,
             display_name=comment.name,
             organisation=comment.organisation,
-            submitted_at=now,
+            submitted_at=received_at,
         ),
     )
     outbox.add(session, topics.COMMENTS, event)
@@ -148,30 +162,9 @@ async def submit_comment(
     return comment
 
 
-async def comments_since(session: AsyncSession, client_key: str, since: datetime) -> int:
-    """How many comments one (hashed) address sent since a moment: the hourly rate limit."""
-    query = select(func.count()).where(
-        col(Comment.client_key) == client_key, col(Comment.received_at) >= since
-    )
-    return int((await session.execute(query)).scalar_one())
-
-
-async def check_rate(
-    session: AsyncSession, client_key: str, per_hour: int, now: datetime | None = None
-) -> None:
-    """Refuse the (per_hour + 1)th comment from one address within an hour."""
-    since = (now or utcnow()) - timedelta(hours=1)
-    if per_hour > 0 and await comments_since(session, client_key, since) >= per_hour:
-        raise DomainError(
-            f"Bạn đã gửi {per_hour} ý kiến trong một giờ qua, là mức tối đa từ một địa chỉ mạng. "
-            "Vui lòng thử lại sau ít phút, hoặc gộp các ý kiến vào một lần gửi.",
-            status_code=429,
-        )
-
-
 async def withdraw_comment(session: AsyncSession, receipt: str) -> Comment:
     """Withdraw a comment by its receipt code (Decree 13) and tell the aggregator."""
-    comment = await find_by_receipt(session, receipt)
+    comment = await find_by_receipt(session, receipt, for_update=True)
     if comment.status == "withdrawn":
         raise AlreadyWithdrawn("Ý kiến này đã được rút lại trước đó.")
     comment.status = "withdrawn"
@@ -202,12 +195,14 @@ async def place_of_comment(session: AsyncSession, comment: Comment) -> str:
     return acknowledgements.place_of(document, section)
 
 
-async def find_by_receipt(session: AsyncSession, receipt: str) -> Comment:
-    comment = (
-        await session.execute(
-            select(Comment).where(col(Comment.receipt) == normalise_receipt(receipt))
-        )
-    ).scalar_one_or_none()
+async def find_by_receipt(
+    session: AsyncSession, receipt: str, *, for_update: bool = False
+) -> Comment:
+    """The comment a receipt code names; ``for_update`` locks it (two withdrawals at once)."""
+    query = select(Comment).where(col(Comment.receipt) == normalise_receipt(receipt))
+    if for_update:
+        query = query.with_for_update()
+    comment = (await session.execute(query)).scalar_one_or_none()
     if comment is None:
         raise NotFound("Không tìm thấy ý kiến nào với mã biên nhận này.")
     return comment

@@ -8,12 +8,33 @@
   }
   function wireCounter(area) {
     var out = document.getElementById(area.getAttribute("data-counter"));
-    var max = parseInt(area.getAttribute("maxlength"), 10);
+    var max = parseInt(area.getAttribute("data-max"), 10);
     if (!out || !max) { return; }
     var template = out.getAttribute("data-template") || "{n}";
+    var tooLong = out.getAttribute("data-too-long") || template;
     var shown = -1;
+    var flagged = false;
     function update() {
       var left = max - area.value.length;
+      if (left < 0) {
+        flagged = true;
+        // Over the limit: say by how much, keep every character, let the reader shorten it.
+        shown = left;
+        out.textContent = tooLong.replace("{n}", grouped(area.value.length))
+          .replace("{over}", grouped(-left));
+        out.classList.add("low");
+        out.setAttribute("role", "alert");
+        area.setAttribute("aria-invalid", "true");
+        area.setCustomValidity(out.textContent);
+        return;
+      }
+      out.removeAttribute("role");
+      area.setCustomValidity("");
+      if (flagged) {
+        flagged = false;
+        shown = -1;
+        area.removeAttribute("aria-invalid");
+      }
       // Announce in steps so screen readers are not flooded on every key press.
       var step = left > 1000 ? 1000 : left > 100 ? 100 : 1;
       var rounded = left - (left % step);

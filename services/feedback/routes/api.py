@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request, status
 
 from services.feedback import guards, service
-from services.feedback.deps import CommitterDep, SessionDep, SettingsDep
-from services.feedback.models import Comment
+from services.feedback.deps import IntakeDep, SessionDep, SettingsDep
+from services.feedback.intake import Source, idempotency_key
 from services.feedback.schemas import CommentCreate, CommentReceipt, ReceiptStatus
 
 router = APIRouter(prefix="/api")
@@ -15,26 +16,23 @@ router = APIRouter(prefix="/api")
 
 @router.post("/comments", response_model=CommentReceipt, status_code=status.HTTP_201_CREATED)
 async def create_comment(
-    body: CommentCreate, request: Request, committer: CommitterDep, settings: SettingsDep
+    body: CommentCreate,
+    request: Request,
+    intake: IntakeDep,
+    settings: SettingsDep,
+    retry_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
 ) -> CommentReceipt:
-    """Stored in the next group commit; the receipt is given only after that commit."""
-    key = guards.client_key(
-        guards.client_address(request, settings.trusted_proxies), settings.signing_keys
-    )
-    draft = service.CommentDraft(**body.model_dump(), client_key=key)
-
-    async def store(session: AsyncSession) -> Comment:
-        await service.check_rate(session, key, settings.rate_limit_per_hour)
-        return await service.submit_comment(
-            session,
-            draft,
-            channel="web",
-            max_chars=settings.max_comment_chars,
-            feedback_url=settings.public_feedback_url,
+    """The receipt is given only after the commit; a retry with the same key gets the first."""
+    address = guards.client_address(request, settings.trusted_proxies)
+    key = None
+    if retry_key:
+        # Bound to the sender and the content, so one caller's key never names another's comment.
+        key = idempotency_key(
+            "api", retry_key, address, body.document_id, body.section_id, body.text
         )
-
-    comment = await committer.submit(store)
-    return CommentReceipt(comment_id=comment.id, receipt=comment.receipt)
+    draft = service.CommentDraft(**body.model_dump(), idempotency_key=key)
+    receipt = await intake.accept(draft, Source(channel="web", address=address))
+    return CommentReceipt(comment_id=receipt.comment_id, receipt=receipt.code)
 
 
 @router.get("/receipts/{receipt}", response_model=ReceiptStatus)

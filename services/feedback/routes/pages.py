@@ -1,4 +1,4 @@
-"""HTML pages of the feedback service: the comment form's target, receipt look-up, withdrawal.
+"""HTML pages of the feedback service: the comment form's target and its receipt page.
 
 Every refusal comes back as a page holding what the citizen typed, with the message next
 to the field at fault, and a fresh form token so that a second try can succeed.
@@ -6,17 +6,20 @@ to the field at fault, and a fresh form token so that a second try can succeed.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.feedback import acknowledgements, guards, service
 from services.feedback.config import FeedbackSettings
-from services.feedback.deps import SessionDep, SettingsDep
-from services.feedback.models import CatalogueDocument, CatalogueSection
+from services.feedback.deps import IntakeDep, SessionDep, SettingsDep
+from services.feedback.intake import Source, form_submission_key
+from services.feedback.models import CatalogueDocument, CatalogueSection, Comment
+from services.feedback.receipt_cookie import receipts_of, remember_receipt
 from services.feedback.validation import InvalidComment
 from services.feedback.views import render
 from shared import form_tokens
@@ -24,6 +27,8 @@ from shared.i18n import LANGUAGES, translator
 from shared.web import DomainError
 
 router = APIRouter()
+# A random id of the browser, only to limit how many comments one browser sends per hour.
+BROWSER_COOKIE = "gopy_browser"
 FormText = Annotated[str, Form()]
 
 
@@ -81,6 +86,7 @@ async def _refusal(
 async def submit_form(
     request: Request,
     session: SessionDep,
+    intake: IntakeDep,
     settings: SettingsDep,
     document_id: FormText = "",
     section_id: FormText = "",
@@ -94,7 +100,8 @@ async def submit_form(
     consent: FormText = "",
     website: FormText = "",
     lang: FormText = "",
-) -> HTMLResponse:
+) -> Response:
+    """Accepted: 303 to the receipt page (a reload never re-sends); refused: the form again."""
     chosen = lang if lang in LANGUAGES else None
     personal = {
         "name": name,
@@ -109,25 +116,27 @@ async def submit_form(
         if document_uuid is None:
             raise InvalidComment("Liên kết góp ý không hợp lệ.", field="document_id")
         guards.check_form_token(settings, form_token, document_uuid)
-        key = guards.client_key(
-            guards.client_address(request, settings.trusted_proxies), settings.signing_keys
-        )
-        await service.check_rate(session, key, settings.rate_limit_per_hour)
+        section_uuid = _uuid_or_none(section_id, "section_id")
         draft = service.CommentDraft(
             document_id=document_uuid,
-            section_id=_uuid_or_none(section_id, "section_id"),
+            section_id=section_uuid,
             text=text,
             consent=bool(consent),
-            client_key=key,
-            **{k: v or None for k, v in personal.items()},
+            idempotency_key=form_submission_key(form_token, section_uuid, text),
+            name=name or None,
+            organisation=organisation or None,
+            address=address or None,
+            email=email or None,
+            phone=phone or None,
         )
-        comment = await service.submit_comment(
-            session,
-            draft,
+        browser = request.cookies.get(BROWSER_COOKIE) or secrets.token_urlsafe(16)
+        source = Source(
             channel="web",
-            max_chars=settings.max_comment_chars,
-            feedback_url=settings.public_feedback_url,
+            address=guards.client_address(request, settings.trusted_proxies),
+            page=form_token,
+            browser=browser,
         )
+        receipt = await intake.accept(draft, source)
     except DomainError as exc:
         values = {
             "document_id": document_id,
@@ -137,76 +146,35 @@ async def submit_form(
             **personal,
         }
         return await _refusal(request, session, settings, exc, values, chosen)
+    target = f"/comments/received/{receipt.comment_id}"
+    if chosen:
+        target += f"?lang={chosen}"
+    response = RedirectResponse(target, status_code=303)
+    remember_receipt(request, response, receipt.code)
+    response.set_cookie(
+        BROWSER_COOKIE,
+        browser,
+        max_age=365 * 24 * 3600,
+        path="/comments",
+        httponly=True,
+        samesite="lax",
+    )
+    return response
+
+
+@router.get("/comments/received/{comment_id}", response_class=HTMLResponse)
+async def receipt_page(
+    request: Request, comment_id: uuid.UUID, session: SessionDep, settings: SettingsDep
+) -> HTMLResponse:
+    """The receipt, shown only to the browser that sent the comment (the code is in a cookie)."""
+    comment = await session.get(Comment, comment_id)
+    if comment is None or comment.receipt not in receipts_of(request):
+        return render(request, "feedback/receipt_elsewhere.html", status_code=404)
     document = await session.get(CatalogueDocument, comment.document_id)
     return render(
         request,
         "feedback/receipt.html",
-        status_code=201,
-        lang=chosen,
         comment=comment,
         where=await service.place_of_comment(session, comment),
         back=_back(settings, document),
     )
-
-
-async def _lookup_page(
-    request: Request,
-    session: AsyncSession,
-    settings: FeedbackSettings,
-    code: str,
-    *,
-    done: bool = False,
-    status_code: int = 200,
-) -> HTMLResponse:
-    try:
-        comment = await service.find_by_receipt(session, code)
-    except DomainError as exc:
-        return render(
-            request,
-            "feedback/lookup.html",
-            status_code=exc.status_code,
-            code=code,
-            message=exc.message,
-        )
-    return render(
-        request,
-        "feedback/lookup.html",
-        status_code=status_code,
-        code=comment.receipt,
-        comment=comment,
-        where=await service.place_of_comment(session, comment),
-        token=form_tokens.issue(settings.signing_keys, comment.document_id),
-        done=done,
-    )
-
-
-@router.get("/receipt", response_class=HTMLResponse)
-async def lookup_receipt(
-    request: Request, session: SessionDep, settings: SettingsDep, code: str = ""
-) -> HTMLResponse:
-    if not code.strip():
-        return render(request, "feedback/lookup.html")
-    return await _lookup_page(request, session, settings, code)
-
-
-@router.post("/receipt/withdraw", response_class=HTMLResponse)
-async def withdraw(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    code: FormText = "",
-    form_token: FormText = "",
-) -> HTMLResponse:
-    try:
-        comment = await service.find_by_receipt(session, code)
-        guards.check_form_token(settings, form_token, comment.document_id)
-        await service.withdraw_comment(session, code)
-    except DomainError as exc:
-        return render(
-            request,
-            "feedback/lookup.html",
-            status_code=exc.status_code,
-            code=code,
-            message=exc.message,
-        )
-    return await _lookup_page(request, session, settings, code, done=True)

@@ -1,0 +1,97 @@
+"""Hourly limits on comments, answered from memory and exact under concurrency.
+
+A slot is reserved before the comment joins a group commit and released if the
+comment is refused, so ten comments arriving together against a limit of three get
+exactly three slots, whether or not they end up in the same transaction. Counts are
+per process: the service seeds them from the database at start-up (the address keys
+are stored with each comment), and several instances each keep their own count.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from shared.web import DomainError
+
+WINDOW_SECONDS = 3600.0
+_SWEEP_EVERY = 5000
+
+
+class RateLimited(DomainError):
+    status_code = 429
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One thing to count (an address, a page, a browser, a sender) and its hourly cap."""
+
+    key: str
+    per_hour: int
+    message: str
+
+
+class Reservation:
+    """The slots one comment holds; given back if the comment is not stored."""
+
+    def __init__(self, owner: HourlyLimits, taken: list[tuple[str, float]]) -> None:
+        self._owner = owner
+        self._taken = taken
+
+    def release(self) -> None:
+        for key, at in self._taken:
+            self._owner.forget(key, at)
+        self._taken = []
+
+
+class HourlyLimits:
+    """Sliding one-hour windows of accepted comments, keyed by already-hashed keys."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._hits: dict[str, deque[float]] = {}
+        self._since_sweep = 0
+
+    def _window(self, key: str, now: float) -> deque[float]:
+        hits = self._hits.setdefault(key, deque())
+        while hits and hits[0] <= now - WINDOW_SECONDS:
+            hits.popleft()
+        return hits
+
+    def reserve(self, limits: Iterable[Limit]) -> Reservation:
+        """Take one slot under every limit, or none and raise the first limit reached."""
+        now = self._clock()
+        chosen = [limit for limit in limits if limit.per_hour > 0]
+        for limit in chosen:
+            if len(self._window(limit.key, now)) >= limit.per_hour:
+                raise RateLimited(limit.message)
+        for limit in chosen:
+            self._hits[limit.key].append(now)
+        self._maybe_sweep(now)
+        return Reservation(self, [(limit.key, now) for limit in chosen])
+
+    def seed(self, key: str, at: float) -> None:
+        """Count a comment stored before this process started (kept in time order)."""
+        hits = self._hits.setdefault(key, deque())
+        hits.append(at)
+        if len(hits) > 1 and hits[-2] > at:
+            self._hits[key] = deque(sorted(hits))
+
+    def forget(self, key: str, at: float) -> None:
+        hits = self._hits.get(key)
+        if hits is not None and at in hits:
+            hits.remove(at)
+
+    def count(self, key: str) -> int:
+        return len(self._window(key, self._clock()))
+
+    def _maybe_sweep(self, now: float) -> None:
+        """Drop keys with nothing in the window, so memory follows the last hour's senders."""
+        self._since_sweep += 1
+        if self._since_sweep < _SWEEP_EVERY:
+            return
+        self._since_sweep = 0
+        for key in [k for k, hits in self._hits.items() if not hits or hits[-1] <= now - 3600]:
+            del self._hits[key]
