@@ -42,6 +42,7 @@ SERVICES: dict[str, tuple[str, str, frozenset[str]]] = {
                 "mail_queue",
                 "inbound_messages",
                 "imap_cursors",
+                "letter_scans",
                 "outbox",
                 "processed_events",
                 "audit_log",

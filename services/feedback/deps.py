@@ -25,3 +25,4 @@ IntakeDep = Annotated[CommentIntake, Depends(intake_of)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 SettingsDep = Annotated[FeedbackSettings, Depends(settings_of)]
 ReviewerDep = staff_dependency(lambda r: runtime_of(r).settings.signing_keys, "reviewer")
+ClerkDep = staff_dependency(lambda r: runtime_of(r).settings.signing_keys, "clerk")

@@ -16,12 +16,13 @@ from services.feedback.intake import CommentIntake
 from services.feedback.limits import BodyGuard
 from services.feedback.mailer import MailSender
 from services.feedback.retention import erase_personal_data
-from services.feedback.routes import api, pages, receipts
+from services.feedback.mail.service import start_mail_intake
+from services.feedback.routes import api, clerk, pages, receipts
 from shared.events import topics, utcnow
 from shared.group_commit import GroupCommitter
 from shared.logging import configure_logging
 from shared.service_app import build_runtime, running, start_periodic
-from shared.web import install_common, validation_message
+from shared.web import authenticate, install_common, validation_message
 
 SERVICE = "feedback"
 
@@ -55,10 +56,17 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
             if settings.smtp_host:
                 app.state.mailer = MailSender(runtime.sessions, settings)
                 runtime.tasks.append(asyncio.create_task(app.state.mailer.run(runtime.stop)))
-            yield
+            async with start_mail_intake(runtime, app.state.intake, settings) as mail:
+                app.state.mail = mail
+                yield
 
     app = FastAPI(title="Góp Ý · feedback", lifespan=lifespan)
-    app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyGuard,
+        max_bytes=settings.max_body_bytes,
+        staff_uploads={"/van-thu/": settings.max_letter_bytes},
+        is_staff=lambda scope: authenticate(Request(scope), settings.signing_keys) is not None,
+    )
     install_common(app, SERVICE, lambda: app.state.runtime.ready())
 
     @app.exception_handler(RequestValidationError)
@@ -75,4 +83,5 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(receipts.router)
+    app.include_router(clerk.router)
     return app

@@ -165,3 +165,25 @@ class ImapCursor(SQLModel, table=True):
     mailbox: str = Field(primary_key=True, max_length=500)
     uidvalidity: int = Field(sa_column=Column(BigInteger, nullable=False))
     last_uid: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class LetterScan(SQLModel, table=True):
+    """A scanned or photographed page of a postal letter; the file lives outside the database.
+
+    Files are named by their SHA-256, so the same page uploaded twice is stored once, and
+    no name a user typed ever reaches the file system.
+    """
+
+    __tablename__ = "letter_scans"
+
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False, index=True))
+    sha256: str = Field(max_length=64)
+    content_type: str = Field(max_length=50)
+    size: int
+    original_name: str | None = Field(default=None, max_length=255)
+    page: int = 1
+    uploaded_by: str | None = Field(default=None, max_length=200)
+    uploaded_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )

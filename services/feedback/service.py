@@ -156,9 +156,10 @@ async def submit_comment(
         ),
     )
     outbox.add(session, topics.COMMENTS, event)
-    acknowledgements.enqueue(
-        session, comment, acknowledgements.place_of(document, section), feedback_url
-    )
+    if channel != "email":  # an e-mail gets one reply for all its comments (mail.replies)
+        acknowledgements.enqueue(
+            session, comment, acknowledgements.place_of(document, section), feedback_url
+        )
     return comment
 
 

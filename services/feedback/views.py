@@ -9,10 +9,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from shared.security import CSRF_FIELD, csrf_token
 from shared.i18n import install_templates, page_context, remember_language
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 install_templates(templates.env)
+templates.env.globals.update(csrf_token=csrf_token, csrf_field=CSRF_FIELD)  # staff forms
 
 
 def render(

@@ -15,7 +15,7 @@ import shared.db
 
 
 revision: str = 'a459923ed3d9'
-down_revision: str | None = '11b9c270737c'
+down_revision: str | None = '5e1a7c2b9d40'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

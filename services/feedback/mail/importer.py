@@ -14,8 +14,10 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.feedback.intake import CommentIntake
 from services.feedback.mail.inbox import store_raw
-from services.feedback.mail.processor import FileComment, MailIntakeOptions, process_message
+from services.feedback.mail.processor import MailIntakeOptions, process_one
+from services.feedback.models import InboundMessage
 from shared.db import unit_of_work
 
 OUTCOMES = ("accepted", "quarantined", "duplicate", "rejected_spam", "not_a_comment")
@@ -69,9 +71,9 @@ def count_messages(paths: list[Path]) -> int:
 
 async def import_messages(
     sessions: async_sessionmaker[AsyncSession],
+    intake: CommentIntake,
     messages: Iterator[RawMail],
     options: MailIntakeOptions,
-    file_comment: FileComment,
     *,
     max_bytes: int,
     on_progress: Callable[[RawMail, str], None] | None = None,
@@ -80,15 +82,17 @@ async def import_messages(
     summary = ImportSummary()
     for mail in messages:
         if len(mail.raw) > max_bytes:
-            outcome = "quarantined"
+            outcome = "rejected_size"
             summary.quarantined.append((mail.reference, "Thư quá lớn, không nhập."))
         else:
             async with unit_of_work(sessions) as session:
-                message = store_raw(session, mail.raw, source="import", source_ref=mail.reference)
-                await session.flush()
-                outcome = await process_message(session, message, options, file_comment)
-                if outcome == "quarantined":
-                    summary.quarantined.append((mail.reference, message.reason or ""))
+                stored = store_raw(session, mail.raw, source="import", source_ref=mail.reference)
+            outcome = await process_one(sessions, intake, stored.id, options) or "pending"
+            if outcome == "quarantined":
+                async with sessions() as session:
+                    message = await session.get(InboundMessage, stored.id)
+                    reason = message.reason if message else ""
+                summary.quarantined.append((mail.reference, reason or ""))
         summary.counts[outcome] += 1
         if on_progress:
             on_progress(mail, outcome)

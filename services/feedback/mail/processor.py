@@ -22,23 +22,21 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from services.feedback.intake import CommentIntake, Receipt, Source, idempotency_key
 from services.feedback.mail import replies
 from services.feedback.mail.inbox import documents_for_recipient, is_open, pending
-from services.feedback.mail.reading import Catalogue, ReadOutcome, read_for_intake
+from services.feedback.mail.reading import Catalogue, ReadOutcome, ReadResult, read_for_intake
 from services.feedback.models import CatalogueDocument, CatalogueSection, InboundMessage
+from services.feedback.service import CommentDraft
+from shared.auth import Staff
 from shared.db import unit_of_work
 from shared.events import utcnow
 from shared.text import nfc
+from shared.web import DomainError
 
 log = logging.getLogger(__name__)
 _HEADERS = BytesHeaderParser(policy=default_policy)
 RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
-
-# Filing one comment: (session, document, section or None, text, sender e-mail, sender
-# name, received message) -> receipt. Supplied by the service, so that mail enters through
-# the same intake function as every other channel.
-FileComment = Callable[..., "asyncio.Future[str] | object"]
-
 
 @dataclass(frozen=True)
 class MailIntakeOptions:
@@ -116,81 +114,131 @@ async def already_recorded(session: AsyncSession, message: InboundMessage, key: 
     return False
 
 
-async def process_message(
-    session: AsyncSession,
-    message: InboundMessage,
-    options: MailIntakeOptions,
-    file_comment: FileComment,
-) -> str:
-    """Read one stored message and record its outcome (and comments) in ``session``."""
-    message.attempts += 1
-    message.processed_at = utcnow()
+@dataclass
+class Decision:
+    """What reading a message decided, before anything is filed."""
+
+    status: str
+    reason: str | None = None
+    document: CatalogueDocument | None = None
+    result: ReadResult | None = None
+
+
+async def decide(
+    session: AsyncSession, message: InboundMessage, options: MailIntakeOptions
+) -> Decision:
+    """Which draft, which sections, or why not: reads, never writes."""
     documents = await candidate_documents(session, message, options)
     if len(documents) != 1:
-        message.status = "quarantined"
-        message.reason = (
+        reason = (
             "Không xác định được thư góp ý cho dự thảo nào (địa chỉ nhận không thuộc "
             "dự thảo đang lấy ý kiến)."
             if not documents
             else "Địa chỉ nhận dùng chung cho nhiều dự thảo đang lấy ý kiến: cần chọn dự thảo."
         )
-        session.add(message)
-        return message.status
+        return Decision("quarantined", reason)
     document = documents[0]
-    message.document_id = document.id
     result = read_for_intake(message.raw, await load_catalogue(session, document))
-    message.subject = result.subject
-    message.sender_email, message.sender_name = result.sender_email, result.sender_name
-    message.reason = result.reason
+    decision = Decision(result.outcome.value, result.reason, document, result)
     if result.outcome is ReadOutcome.ACCEPTED:
-        message.content_key = content_key(result.sender_email, [c.text for c in result.comments])
-        if await already_recorded(session, message, message.content_key):
-            message.status = "duplicate"
-            message.reason = "Thư này đã được ghi nhận trước đó (trùng Message-ID hoặc nội dung)."
-            session.add(message)
-            return message.status
+        key = content_key(result.sender_email, [c.text for c in result.comments])
+        if await already_recorded(session, message, key):
+            decision.status = "duplicate"
+            decision.reason = "Thư này đã được ghi nhận trước đó (trùng Message-ID hoặc nội dung)."
     elif message.message_id and await already_recorded(session, message, None):
-        message.status = "duplicate"
-        session.add(message)
-        return message.status
-    if result.outcome is not ReadOutcome.ACCEPTED:
-        message.status = result.outcome.value
-        session.add(message)
-        return message.status
-    receipts: list[tuple[str, str]] = []
-    try:
-        async with session.begin_nested():
-            for comment in result.comments:
-                filed = await file_comment(
-                    session,
-                    document=document,
-                    section_id=comment.section_id,
-                    text=comment.text,
-                    email=result.sender_email,
-                    name=result.sender_name,
-                    received_at=message.received_at,
-                    source_ref=message.message_id or f"inbound:{message.id}",
-                )
-                receipts.append(filed)
-    except Exception as exc:  # refused by intake (window closed, required details missing)
-        message.status = "quarantined"
-        message.reason = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-        session.add(message)
-        return message.status
-    message.status = "accepted"
-    message.comment_ids = [comment_id for comment_id, _ in receipts]
+        decision.status = "duplicate"
+        decision.reason = "Thư này đã được ghi nhận trước đó (trùng Message-ID)."
+    return decision
+
+
+def comment_key(message: InboundMessage, index: int) -> str:
+    """The idempotency key of the index-th comment of a message: a re-run files nothing twice."""
+    return idempotency_key("email", message.sha256, message.id, index)
+
+
+async def file_comments(
+    intake: CommentIntake,
+    message: InboundMessage,
+    document: CatalogueDocument,
+    result: ReadResult,
+    actor: Staff | None = None,
+) -> list[Receipt]:
+    """Each comment through the one intake path (limits, window, outbox, receipt)."""
+    receipts = []
+    for index, comment in enumerate(result.comments):
+        draft = CommentDraft(
+            document_id=document.id,
+            section_id=comment.section_id,
+            text=comment.text,
+            name=result.sender_name,
+            email=result.sender_email,
+            received_at=message.received_at,
+            source_ref=message.message_id or f"inbound:{message.id}",
+            idempotency_key=comment_key(message, index),
+        )
+        receipts.append(await intake.accept(draft, Source(channel="email", actor=actor)))
+    return receipts
+
+
+def record_outcome(
+    session: AsyncSession,
+    message: InboundMessage,
+    decision: Decision,
+    receipts: list[Receipt],
+    options: MailIntakeOptions,
+) -> None:
+    """Write what became of the message, and queue its one reply, in ``session``."""
+    result = decision.result
+    message.status, message.reason = decision.status, decision.reason
+    message.attempts += 1
+    message.processed_at = utcnow()
+    if decision.document is not None:
+        message.document_id = decision.document.id
+    if result is not None:
+        message.subject = result.subject
+        message.sender_email, message.sender_name = result.sender_email, result.sender_name
+        if decision.status in ("accepted", "duplicate"):
+            message.content_key = content_key(
+                result.sender_email, [c.text for c in result.comments]
+            )
+    message.comment_ids = [str(r.comment_id) for r in receipts]
     session.add(message)
-    if result.wants_reply and result.sender_email:
+    if receipts and result and result.wants_reply and result.sender_email and decision.document:
         replies.enqueue_receipts(
             session,
             to=result.sender_email,
             subject=result.subject,
-            document=document,
-            receipts=[code for _, code in receipts],
-            reply_from=options.reply_from,
+            document=decision.document,
+            receipts=[r.code for r in receipts],
+            reply_from=options.reply_from or (message.envelope_to or [""])[0],
             in_reply_to=message.message_id,
         )
-    return message.status
+
+
+async def process_one(
+    sessions: async_sessionmaker[AsyncSession],
+    intake: CommentIntake,
+    message_id: uuid.UUID,
+    options: MailIntakeOptions,
+) -> str | None:
+    """Read, file and record one stored message; safe to repeat after a crash at any point."""
+    async with sessions() as session:
+        message = await session.get(InboundMessage, message_id)
+        if message is None or message.status != "pending":
+            return None
+        decision = await decide(session, message, options)
+    receipts: list[Receipt] = []
+    if decision.status == "accepted" and decision.document and decision.result:
+        try:
+            receipts = await file_comments(intake, message, decision.document, decision.result)
+        except DomainError as exc:  # window closed, details the consultation requires, limits
+            decision.status, decision.reason = "quarantined", exc.message
+    async with unit_of_work(sessions) as session:
+        fresh = await session.get(InboundMessage, message_id, with_for_update=True)
+        if fresh is None or fresh.status != "pending":
+            return None  # another instance recorded it meanwhile
+        record_outcome(session, fresh, decision, receipts, options)
+    return decision.status
 
 
 class MailProcessor:
@@ -199,17 +247,15 @@ class MailProcessor:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
+        intake: CommentIntake,
         options: MailIntakeOptions,
-        file_comment: FileComment,
         *,
         poll_seconds: float = 5.0,
-        after_commit: Callable[[], None] | None = None,
     ) -> None:
         self._sessions = sessions
+        self._intake = intake
         self._options = options
-        self._file_comment = file_comment
         self._poll_seconds = poll_seconds
-        self._after_commit = after_commit
         self._wake = asyncio.Event()
         self.processed = 0
 
@@ -218,6 +264,7 @@ class MailProcessor:
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            self._wake.clear()
             try:
                 done = await self.process_batch()
             except Exception:
@@ -225,7 +272,6 @@ class MailProcessor:
                 done = 0
             if done:
                 continue
-            self._wake.clear()
             waiter = asyncio.ensure_future(self._wake.wait())
             stopper = asyncio.ensure_future(stop.wait())
             await asyncio.wait(
@@ -235,16 +281,12 @@ class MailProcessor:
                 task.cancel()
 
     async def process_batch(self, limit: int = 20) -> int:
-        """Process up to ``limit`` pending messages, each in its own transaction."""
+        """Process up to ``limit`` pending messages, each on its own."""
         async with self._sessions() as session:
             ids = [m.id for m in await pending(session, limit)]
+        done = 0
         for message_id in ids:
-            async with unit_of_work(self._sessions) as session:
-                message = await session.get(InboundMessage, message_id, with_for_update=True)
-                if message is None or message.status != "pending":
-                    continue  # another instance took it
-                await process_message(session, message, self._options, self._file_comment)
-            self.processed += 1
-            if self._after_commit:
-                self._after_commit()
-        return len(ids)
+            if await process_one(self._sessions, self._intake, message_id, self._options):
+                done += 1
+                self.processed += 1
+        return done
