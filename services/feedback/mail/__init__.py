@@ -1,1 +1,20 @@
-"""E-mail intake: reading messages into comments, and the channels that bring them in."""
+"""Reading citizens' e-mail: MIME, text, quotes, attachments, sections, outcome.
+
+The reader is pure (no database, no broker): ``read_message(raw, catalogue, seen)`` turns
+one raw message into a ``ParsedMessage`` that the intake path files or quarantines.
+"""
+
+from __future__ import annotations
+
+from .catalogue import CatalogueEntry
+from .dedup import DedupState
+from .reader import Limits, ParsedComment, ParsedMessage, read_message
+
+__all__ = [
+    "CatalogueEntry",
+    "DedupState",
+    "Limits",
+    "ParsedComment",
+    "ParsedMessage",
+    "read_message",
+]

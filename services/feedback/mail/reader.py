@@ -1,0 +1,234 @@
+"""One raw message in, its outcome out: the pure reader the intake path and CLI share.
+
+``read_message(raw, catalogue, seen)`` never touches a database or a broker.  The order of
+judgement: size bound, machine-sent (auto-reply, bounce, list), same Message-ID, the
+comment text (forward, quotes, signature, attachments), spam, same sender and text, then
+the sections it names.  Every outcome carries a reason a clerk can read.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesHeaderParser, BytesParser
+from email.utils import getaddresses
+from typing import Literal
+
+from .attachments import attachment_text
+from .catalogue import Catalogue
+from .classify import not_a_comment_reason, spam_reason
+from .dedup import DedupState, content_key
+from .mime import Content, extract_content
+from .quotes import split_inline_forward, strip_quotes, strip_signature
+from .sections import resolve_sections
+from .text import fold_same_length, nfc, tidy
+
+Outcome = Literal["accepted", "quarantined", "duplicate", "rejected_spam", "not_a_comment"]
+_POINTER = re.compile(
+    r"dinh kem|file|tep|tap tin|tai lieu kem|van ban kem|attach|gui kem|kem theo|xem ben duoi"
+)
+_POINTER_MAX = 400
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on the work spent on one message (bytes, MIME parts, seconds, forwards)."""
+
+    max_bytes: int = 25 * 1024 * 1024
+    max_parts: int = 100
+    max_seconds: float = 10.0
+    max_forward_depth: int = 3
+    max_attachment_bytes: int = 10 * 1024 * 1024
+    max_comment_chars: int = 100_000
+
+
+@dataclass
+class ParsedComment:
+    """One comment: the section (None and ``()``: the whole document) and its text."""
+
+    section_id: str | None
+    section_path: tuple[str, ...]
+    text: str
+
+
+@dataclass
+class ParsedMessage:
+    """Everything the intake needs to file, quarantine or set aside one message."""
+
+    outcome: Outcome
+    comments: list[ParsedComment] = field(default_factory=list)
+    sender_email: str = ""
+    sender_name: str = ""
+    reason: str = ""
+    message_id: str = ""
+    subject: str = ""
+    text: str = ""
+    forwarded_by: str = ""
+    attachments: list[str] = field(default_factory=list)
+    content_key: str = ""
+
+
+def _address(message: EmailMessage, header: str) -> tuple[str, str]:
+    """(name, e-mail) of the first address in ``header``, tolerant of broken headers."""
+    try:
+        values = [str(v) for v in message.get_all(header, [])]
+    except (TypeError, ValueError, IndexError):
+        return "", ""
+    for name, email in getaddresses(values):
+        if "@" in email:
+            return nfc(name.strip().strip('"')), email.strip().lower()
+    return "", ""
+
+
+def _header(message: EmailMessage, name: str) -> str:
+    try:
+        return nfc(" ".join(str(message.get(name, "") or "").split()))
+    except (TypeError, ValueError, IndexError):
+        return ""
+
+
+def _only_points_to_attachment(body: str) -> bool:
+    folded = fold_same_length(body)
+    return not body.strip() or (len(body) <= _POINTER_MAX and bool(_POINTER.search(folded)))
+
+
+@dataclass
+class _Letter:
+    text: str = ""
+    sender_name: str = ""
+    sender_email: str = ""
+    subject: str = ""
+    attachments: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+
+def _letter(message: EmailMessage, limits: Limits, depth: int, deadline: float) -> _Letter:
+    """The citizen's own words in ``message``, following forwards to the original."""
+    content: Content = extract_content(message, limits.max_parts)
+    letter = _Letter(truncated=content.truncated)
+    if content.forwards and depth < limits.max_forward_depth:
+        inner = content.forwards[0]
+        original = _letter(inner, limits, depth + 1, deadline)
+        if original.text or original.attachments:
+            original.sender_name, original.sender_email = _address(inner, "From")
+            original.subject = _header(inner, "Subject")
+            return original
+    body = content.body
+    forwarded = split_inline_forward(body)
+    if forwarded is not None and forwarded.body:
+        body = forwarded.body
+        letter.sender_name, letter.sender_email = forwarded.sender_name, forwarded.sender_email
+    body = strip_signature(strip_quotes(body))
+    letter.text = body
+    texts = []
+    for attachment in content.attachments:
+        letter.attachments.append(attachment.filename or attachment.content_type)
+        if attachment.kind is None or len(attachment.data) > limits.max_attachment_bytes:
+            letter.unreadable.append(attachment.filename or attachment.content_type)
+            continue
+        if time.monotonic() > deadline:
+            letter.truncated = True
+            break
+        text = attachment_text(attachment.kind, attachment.data, limits.max_comment_chars)
+        if text:
+            texts.append(strip_signature(text))
+        else:
+            letter.unreadable.append(attachment.filename or attachment.content_type)
+    if texts and _only_points_to_attachment(body):
+        letter.text = "\n\n".join(texts)
+    return letter
+
+
+def _too_large(raw: bytes, limits: Limits) -> ParsedMessage:
+    headers = BytesHeaderParser(policy=policy.default).parsebytes(raw[:65536])
+    assert isinstance(headers, EmailMessage)
+    name, email = _address(headers, "From")
+    return ParsedMessage(
+        outcome="quarantined",
+        sender_email=email,
+        sender_name=name,
+        message_id=_header(headers, "Message-ID"),
+        subject=_header(headers, "Subject"),
+        reason=f"Thư quá lớn ({len(raw) // (1024 * 1024)} MB) để đọc tự động; cần cán bộ xem.",
+    )
+
+
+def read_message(
+    raw: bytes, catalogue: Catalogue, seen: DedupState, limits: Limits | None = None
+) -> ParsedMessage:
+    """Read one raw message against a draft's sections; ``seen`` is updated in place."""
+    limits = limits or Limits()
+    if len(raw) > limits.max_bytes:
+        result = _too_large(raw, limits)
+        seen.remember(result.message_id, None)
+        return result
+    deadline = time.monotonic() + limits.max_seconds
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    assert isinstance(message, EmailMessage)
+    name, email = _address(message, "From")
+    if not email:
+        name, email = _address(message, "Sender")
+    subject = _header(message, "Subject")
+    message_id = _header(message, "Message-ID")
+    result = ParsedMessage(
+        outcome="accepted",
+        sender_email=email,
+        sender_name=name,
+        message_id=message_id,
+        subject=subject,
+    )
+    reason = not_a_comment_reason(message, email, subject)
+    if reason:
+        return _done(result, "not_a_comment", reason, seen)
+    if seen.seen_message_id(message_id):
+        return _done(result, "duplicate", "Thư này đã được nhận (trùng Message-ID).", seen)
+    letter = _letter(message, limits, 0, deadline)
+    result.attachments = letter.attachments
+    if letter.sender_email and letter.sender_email != email:
+        result.forwarded_by = email
+        result.sender_email, result.sender_name = letter.sender_email, letter.sender_name
+    text = tidy(letter.text)[: limits.max_comment_chars]
+    result.text = text
+    subject_for_sections = " ".join(s for s in (subject, letter.subject) if s)
+    if letter.truncated:
+        return _done(result, "quarantined", "Thư quá phức tạp để đọc hết tự động.", seen)
+    if not text:
+        if letter.unreadable:
+            files = ", ".join(letter.unreadable[:5])
+            reason = f"Thư chỉ có tệp đính kèm không đọc được tự động ({files}); cần chép lại."
+            return _done(result, "quarantined", reason, seen)
+        return _done(result, "not_a_comment", "Thư không có nội dung góp ý.", seen)
+    resolution = resolve_sections(catalogue, subject_for_sections, text)
+    names_a_section = bool(resolution.problems) or any(e for e, _ in resolution.comments)
+    reason = spam_reason(message, subject, text, names_a_section)
+    if reason:
+        return _done(result, "rejected_spam", reason, seen)
+    result.content_key = content_key(result.sender_email, text)
+    if seen.seen_content(result.content_key):
+        reason = "Cùng người gửi đã gửi nội dung này (trùng nội dung)."
+        return _done(result, "duplicate", reason, seen, remember_content=False)
+    result.comments = [
+        ParsedComment(e.id if e else None, e.path if e else (), body.strip())
+        for e, body in resolution.comments
+        if body.strip()
+    ]
+    if resolution.problems:
+        return _done(result, "quarantined", " ".join(resolution.problems), seen)
+    return _done(result, "accepted", "", seen)
+
+
+def _done(
+    result: ParsedMessage,
+    outcome: Outcome,
+    reason: str,
+    seen: DedupState,
+    remember_content: bool = True,
+) -> ParsedMessage:
+    result.outcome, result.reason = outcome, reason
+    remember = remember_content and outcome in ("accepted", "quarantined")
+    seen.remember(result.message_id, result.content_key if remember else None)
+    return result
