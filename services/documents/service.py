@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,6 +53,20 @@ def content_hash(text: str) -> str:
 def _block_json(block: object) -> dict:
     kind = "table" if isinstance(block, Table) else "paragraph"
     return {"kind": kind, **asdict(block)}  # type: ignore[call-overload]
+
+
+SECTION_TEXT_LIMIT = 20_000  # keeps a whole draft's event well under the broker's 1 MB
+
+
+def section_plain_text(blocks: list[Any]) -> str:
+    """A section's own text for the catalogue: paragraphs, and table rows as "a | b | c"."""
+    lines: list[str] = []
+    for block in blocks:
+        if block.get("kind") == "table":
+            lines += [" | ".join(str(cell) for cell in row) for row in block.get("rows", [])]
+        else:
+            lines.append(str(block.get("text", "")))
+    return "\n".join(lines)[:SECTION_TEXT_LIMIT]
 
 
 def build_sections(
@@ -204,6 +219,7 @@ def document_state(document: Document, sections: Sequence[Section]) -> DocumentS
                 number=s.number,
                 title=s.title,
                 path=list(s.path),
+                text=section_plain_text(s.blocks or []),
             )
             for s in sections
         ],

@@ -3,6 +3,10 @@
 python -m services.feedback parse-email --document DRAFT.txt FILE.eml...
     Reads the messages in order as one batch (duplicates within it are found), with no
     database or broker, and prints one JSON object per message per line (DESIGN.md §6).
+
+python -m services.feedback import-mail PATH... [--document SLUG]
+    Stores .eml files, folders of them and .mbox files in the feedback database (the
+    original bytes kept) and files them as comments, with a progress bar and a summary.
 """
 
 from __future__ import annotations
@@ -70,9 +74,18 @@ def main(argv: list[str] | None = None) -> int:
     parse = commands.add_parser("parse-email", help="read .eml files against a draft (no DB)")
     parse.add_argument("--document", type=Path, required=True)
     parse.add_argument("files", type=Path, nargs="+")
+    imports = commands.add_parser("import-mail", help="import .eml/.mbox into the database")
+    imports.add_argument("paths", type=Path, nargs="+")
+    imports.add_argument(
+        "--document", default="", help="slug of the draft, when the recipients do not say"
+    )
     args = parser.parse_args(argv)
     if args.command == "parse-email":
         return parse_email(args.document, args.files)
+    if args.command == "import-mail":
+        from services.feedback.mail.import_command import run_import
+
+        return run_import(args.paths, args.document)
     return 2
 
 

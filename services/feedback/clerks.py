@@ -51,7 +51,7 @@ class Upload:
 
 
 async def status_counts(session: AsyncSession) -> Counter[str]:
-    query = select(InboundMessage.status, func.count()).group_by(col(InboundMessage.status))
+    query = select(col(InboundMessage.status), func.count()).group_by(col(InboundMessage.status))
     return Counter({status: int(n) for status, n in (await session.execute(query)).all()})
 
 

@@ -14,9 +14,9 @@ from services.feedback.config import FeedbackSettings
 from services.feedback.consumers import catalogue_consumer
 from services.feedback.intake import CommentIntake
 from services.feedback.limits import BodyGuard
+from services.feedback.mail.service import start_mail_intake
 from services.feedback.mailer import MailSender
 from services.feedback.retention import erase_personal_data
-from services.feedback.mail.service import start_mail_intake
 from services.feedback.routes import api, clerk, pages, receipts
 from shared.events import topics, utcnow
 from shared.group_commit import GroupCommitter

@@ -83,6 +83,8 @@ class CatalogueSection(SQLModel, table=True):
     number: str = Field(max_length=100)
     title: str = Field(max_length=4000)
     path: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Its own text, to match the phrases an e-mail quotes (from ``documents.v1``).
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class MailMessage(SQLModel, table=True):

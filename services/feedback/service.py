@@ -252,6 +252,7 @@ async def _apply_document_state(session: AsyncSession, state: DocumentState, at:
             number=s.number,
             title=s.title,
             path=list(s.path),
+            text=s.text,
         )
         for s in state.sections
     )

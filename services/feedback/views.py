@@ -9,8 +9,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from shared.security import CSRF_FIELD, csrf_token
 from shared.i18n import install_templates, page_context, remember_language
+from shared.security import CSRF_FIELD, csrf_token
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 install_templates(templates.env)

@@ -19,6 +19,9 @@ class SectionInfo(Payload):
     number: str
     title: str
     path: list[str]
+    # The section's own text (table rows as cells joined by " | "), so consumers can match
+    # a quoted phrase or an indicator's name to it; empty from producers that predate it.
+    text: str = ""
 
 
 class DocumentState(Payload):

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.feedback.mail.dedup import message_id_key
 from services.feedback.models import CatalogueDocument, InboundMessage
 from shared.events import utcnow
 
@@ -24,12 +25,12 @@ _HEADERS = BytesHeaderParser(policy=default_policy)
 
 
 def header_message_id(raw: bytes) -> str | None:
-    """The Message-ID header, or None when it is missing or unreadable."""
+    """The Message-ID header (as the reader compares them), or None when missing or unreadable."""
     try:
         value = _HEADERS.parsebytes(raw).get("Message-ID")
     except Exception:  # a broken header block still gets stored; the reader says why
         return None
-    text = str(value).strip() if value else ""
+    text = message_id_key(str(value)) if value else ""
     return text[:998] or None
 
 

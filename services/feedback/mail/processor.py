@@ -9,10 +9,8 @@ judged against everything recorded before (same Message-ID, or same sender and t
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import uuid
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
@@ -24,19 +22,21 @@ from sqlmodel import col
 
 from services.feedback.intake import CommentIntake, Receipt, Source, idempotency_key
 from services.feedback.mail import replies
+from services.feedback.mail.catalogue import Catalogue
+from services.feedback.mail.dedup import DedupState
 from services.feedback.mail.inbox import documents_for_recipient, is_open, pending
-from services.feedback.mail.reading import Catalogue, ReadOutcome, ReadResult, read_for_intake
+from services.feedback.mail.reader import ParsedMessage, read_message
 from services.feedback.models import CatalogueDocument, CatalogueSection, InboundMessage
 from services.feedback.service import CommentDraft
 from shared.auth import Staff
 from shared.db import unit_of_work
 from shared.events import utcnow
-from shared.text import nfc
 from shared.web import DomainError
 
 log = logging.getLogger(__name__)
 _HEADERS = BytesHeaderParser(policy=default_policy)
 RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
+
 
 @dataclass(frozen=True)
 class MailIntakeOptions:
@@ -44,12 +44,6 @@ class MailIntakeOptions:
     # The document a mailbox (or an import) is about when its recipients do not say.
     default_document_slug: str = ""
     reply_from: str = ""
-
-
-def content_key(sender: str | None, texts: Sequence[str]) -> str:
-    """Same sender, same words (spacing and case aside): the same comment sent again."""
-    folded = " ".join(" ".join(nfc(t).lower().split()) for t in texts)
-    return hashlib.sha256(f"{(sender or '').lower()}\n{folded}".encode()).hexdigest()
 
 
 async def candidate_documents(
@@ -92,7 +86,12 @@ async def load_catalogue(session: AsyncSession, document: CatalogueDocument) -> 
         .scalars()
         .all()
     )
-    return Catalogue.from_rows(document, sections)
+    return Catalogue.from_records(
+        [
+            {"id": str(s.id), "path": s.path, "number": s.number, "title": s.title, "text": s.text}
+            for s in sections
+        ]
+    )
 
 
 async def already_recorded(session: AsyncSession, message: InboundMessage, key: str | None) -> bool:
@@ -104,7 +103,7 @@ async def already_recorded(session: AsyncSession, message: InboundMessage, key: 
         conditions.append(col(InboundMessage.content_key) == key)
     for condition in conditions:
         query = (
-            select(InboundMessage.id)
+            select(col(InboundMessage.id))
             .where(condition, col(InboundMessage.id) != message.id)
             .where(col(InboundMessage.status).in_(["accepted", "quarantined", "duplicate"]))
             .limit(1)
@@ -121,7 +120,7 @@ class Decision:
     status: str
     reason: str | None = None
     document: CatalogueDocument | None = None
-    result: ReadResult | None = None
+    result: ParsedMessage | None = None
 
 
 async def decide(
@@ -138,11 +137,10 @@ async def decide(
         )
         return Decision("quarantined", reason)
     document = documents[0]
-    result = read_for_intake(message.raw, await load_catalogue(session, document))
-    decision = Decision(result.outcome.value, result.reason, document, result)
-    if result.outcome is ReadOutcome.ACCEPTED:
-        key = content_key(result.sender_email, [c.text for c in result.comments])
-        if await already_recorded(session, message, key):
+    result = read_message(message.raw, await load_catalogue(session, document), DedupState())
+    decision = Decision(result.outcome, result.reason or None, document, result)
+    if result.outcome == "accepted":
+        if await already_recorded(session, message, result.content_key or None):
             decision.status = "duplicate"
             decision.reason = "Thư này đã được ghi nhận trước đó (trùng Message-ID hoặc nội dung)."
     elif message.message_id and await already_recorded(session, message, None):
@@ -160,7 +158,7 @@ async def file_comments(
     intake: CommentIntake,
     message: InboundMessage,
     document: CatalogueDocument,
-    result: ReadResult,
+    result: ParsedMessage,
     actor: Staff | None = None,
 ) -> list[Receipt]:
     """Each comment through the one intake path (limits, window, outbox, receipt)."""
@@ -168,10 +166,10 @@ async def file_comments(
     for index, comment in enumerate(result.comments):
         draft = CommentDraft(
             document_id=document.id,
-            section_id=comment.section_id,
+            section_id=uuid.UUID(comment.section_id) if comment.section_id else None,
             text=comment.text,
-            name=result.sender_name,
-            email=result.sender_email,
+            name=result.sender_name or None,
+            email=result.sender_email or None,
             received_at=message.received_at,
             source_ref=message.message_id or f"inbound:{message.id}",
             idempotency_key=comment_key(message, index),
@@ -195,15 +193,15 @@ def record_outcome(
     if decision.document is not None:
         message.document_id = decision.document.id
     if result is not None:
-        message.subject = result.subject
-        message.sender_email, message.sender_name = result.sender_email, result.sender_name
+        message.subject = result.subject or None
+        message.sender_email = result.sender_email or None
+        message.sender_name = result.sender_name or None
         if decision.status in ("accepted", "duplicate"):
-            message.content_key = content_key(
-                result.sender_email, [c.text for c in result.comments]
-            )
+            message.content_key = result.content_key or None
     message.comment_ids = [str(r.comment_id) for r in receipts]
     session.add(message)
-    if receipts and result and result.wants_reply and result.sender_email and decision.document:
+    # Only accepted mail is answered: auto-replies, bounces, lists and spam never are.
+    if receipts and result and result.sender_email and decision.document:
         replies.enqueue_receipts(
             session,
             to=result.sender_email,

@@ -7,6 +7,7 @@ Handlers translate HTTP to one function of ``services.feedback.clerks`` and back
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -191,7 +192,7 @@ async def _letter_page(
     document_id: uuid.UUID | None,
     status_code: int = 200,
     error: str = "",
-    values: dict[str, object] | None = None,
+    values: Mapping[str, object] | None = None,
 ) -> HTMLResponse:
     documents = await clerks.open_documents(session)
     chosen = document_id or (documents[0].id if documents else None)

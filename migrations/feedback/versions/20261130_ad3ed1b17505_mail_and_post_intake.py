@@ -1,8 +1,8 @@
-"""mail intake inbox
+"""mail and post intake
 
-Revision ID: a459923ed3d9
-Revises: 11b9c270737c
-Create Date: 2026-11-30 03:05:56.335306+00:00
+Revision ID: ad3ed1b17505
+Revises: 5e1a7c2b9d40
+Create Date: 2026-11-30 03:12:26.542434+00:00
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 import shared.db
 
 
-revision: str = 'a459923ed3d9'
+revision: str = 'ad3ed1b17505'
 down_revision: str | None = '5e1a7c2b9d40'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -57,8 +57,26 @@ def upgrade() -> None:
         batch_op.create_index('ix_inbound_messages_message_id', ['message_id'], unique=False)
         batch_op.create_index('ix_inbound_messages_status', ['status', 'received_at'], unique=False)
 
+    op.create_table('letter_scans',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('comment_id', sa.Uuid(), nullable=False),
+    sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('content_type', sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('original_name', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+    sa.Column('page', sa.Integer(), nullable=False),
+    sa.Column('uploaded_by', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('uploaded_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('letter_scans', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_letter_scans_comment_id'), ['comment_id'], unique=False)
+
     with op.batch_alter_table('feedback_documents', schema=None) as batch_op:
         batch_op.add_column(sa.Column('contact_emails', sa.JSON(), server_default='[]', nullable=False))
+
+    with op.batch_alter_table('feedback_sections', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('text', sa.Text(), server_default='', nullable=False))
 
     with op.batch_alter_table('mail_queue', schema=None) as batch_op:
         batch_op.add_column(sa.Column('from_address', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=True))
@@ -73,9 +91,16 @@ def downgrade() -> None:
         batch_op.drop_column('in_reply_to')
         batch_op.drop_column('from_address')
 
+    with op.batch_alter_table('feedback_sections', schema=None) as batch_op:
+        batch_op.drop_column('text')
+
     with op.batch_alter_table('feedback_documents', schema=None) as batch_op:
         batch_op.drop_column('contact_emails')
 
+    with op.batch_alter_table('letter_scans', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_letter_scans_comment_id'))
+
+    op.drop_table('letter_scans')
     with op.batch_alter_table('inbound_messages', schema=None) as batch_op:
         batch_op.drop_index('ix_inbound_messages_status')
         batch_op.drop_index('ix_inbound_messages_message_id')
