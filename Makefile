@@ -18,14 +18,14 @@ $(STAMP): pyproject.toml requirements.lock
 	@touch $(STAMP)
 
 run: install
-	$(PY) -m shared.devrun
+	$(PY) -m devrun
 
 lint: install
-	$(VENV)/bin/ruff check services shared tests bench migrations
-	$(VENV)/bin/ruff format --check services shared tests bench migrations
+	$(VENV)/bin/ruff check services shared devrun tests bench migrations
+	$(VENV)/bin/ruff format --check services shared devrun tests bench migrations
 
 typecheck: install
-	$(VENV)/bin/mypy services shared
+	$(VENV)/bin/mypy services shared devrun
 
 # The sign-in tests run a real OpenID Connect provider (node-oidc-provider) under Node.js.
 $(OIDC_PROVIDER): tests/auth/oidc_provider/package-lock.json

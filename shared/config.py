@@ -7,10 +7,15 @@ unprefixed variables so that one value configures the whole deployment.
 
 from __future__ import annotations
 
+from ipaddress import ip_address
 from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.events.personal import PERSONAL_DATA_MONTHS
 
 VAR_DIR = Path("var")
 DEV_SECRET = "dev-only-secret-change-me-in-production-0123456789"
@@ -59,13 +64,83 @@ class ServiceSettings(BaseSettings):
         validation_alias=AliasChoices("public_aggregator_url", "PUBLIC_AGGREGATOR_URL"),
     )
     timezone: str = Field(
-        default="Asia/Ho_Chi_Minh", validation_alias=AliasChoices("timezone", "GOPY_TIMEZONE")
+        default="Asia/Ho_Chi_Minh",
+        validation_alias=AliasChoices("timezone", "GOPY_TIMEZONE"),
+        description="The zone of deadlines and shown times (shared.text.LOCAL_TZ).",
+    )
+    personal_data_months: int = Field(
+        default=PERSONAL_DATA_MONTHS,
+        validation_alias=AliasChoices("personal_data_months", "PERSONAL_DATA_MONTHS"),
+        description="One value for feedback and the aggregator: both erase on the same day.",
     )
     relay_interval_seconds: float = 0.2
     commit_timeout_seconds: float = 10.0
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("log_level", "LOG_LEVEL"))
+    environment: str = Field(
+        default="development",
+        validation_alias=AliasChoices("environment", "GOPY_ENV"),
+        description="'development' (make run, tests) or 'production' (the Docker image).",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        validation_alias=AliasChoices("trusted_proxies", "TRUSTED_PROXIES"),
+        description="Comma-separated IPs/CIDRs of our reverse proxies; only they may "
+        "set X-Forwarded-For.",
+    )
+    metrics_token: str = Field(
+        default="",
+        validation_alias=AliasChoices("metrics_token", "METRICS_TOKEN"),
+        description="Bearer token that opens /metrics from outside loopback; empty: loopback only.",
+    )
+    api_docs: bool = Field(
+        default=False,
+        validation_alias=AliasChoices("api_docs", "GOPY_API_DOCS"),
+        description="Serve /docs and /openapi.json (off by default: not public).",
+    )
+
+    @model_validator(mode="after")
+    def _no_development_key_outside_development(self) -> ServiceSettings:
+        """The development key is public (it is in this file): refuse it where it matters."""
+        if DEV_SECRET in self.signing_keys and not self.is_loopback_development:
+            raise ValueError(
+                "AUTH_SECRET_KEYS is not set (or still holds the development key): set a long "
+                "random key. The development key is only accepted for a development run whose "
+                "public URLs are all http://127.0.0.1 or http://localhost."
+            )
+        return self
+
+    @property
+    def is_loopback_development(self) -> bool:
+        """A ``make run`` on one's own machine: development mode, every URL on loopback."""
+        if self.environment.strip().lower() != "development":
+            return False
+        urls = [self.public_documents_url, self.public_feedback_url, self.public_aggregator_url]
+        return all(_is_loopback_http(u) for u in urls)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        """An unknown zone stops the service at start, not at the first deadline shown."""
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone: {value}") from exc
+        return value
 
     @property
     def signing_keys(self) -> list[str]:
         """Signing keys, newest first (the first signs, all verify) so a key can be rotated."""
         return [k.strip() for k in self.auth_secret_keys.split(",") if k.strip()]
+
+
+def _is_loopback_http(url: str) -> bool:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "http" or not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from pydantic import ValidationError
@@ -166,6 +166,10 @@ class EventConsumer:
     The handler applies the whole batch in one database transaction and records each
     event id there, so a redelivered batch changes nothing. Commits are bounded by a
     timeout; when one fires the consumer is rebuilt instead of hanging.
+
+    ``caught_up`` turns true, and stays true, once the group's committed offsets reach
+    the topics' end offsets as read when this member first connected: from then on the
+    database holds every event that existed at start-up (the readiness check).
     """
 
     def __init__(
@@ -187,7 +191,9 @@ class EventConsumer:
         self._commit_timeout = commit_timeout
         self._max_records = max_records
         self.connected = False
+        self.caught_up = False
         self.applied = 0
+        self._targets: dict[TopicPartition, int] | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         backoff = 0.5
@@ -206,6 +212,8 @@ class EventConsumer:
                     max_poll_interval_ms=60_000,
                 )
                 await consumer.start()
+                if self._targets is None:
+                    self._targets = await self._end_offsets(consumer)
                 self.connected = True
                 backoff = 0.5
                 await self._consume(consumer, stop)
@@ -223,8 +231,31 @@ class EventConsumer:
                     except Exception as exc:
                         log.debug("consumer stop: %s", exc)
 
+    async def _end_offsets(self, consumer: AIOKafkaConsumer) -> dict[TopicPartition, int]:
+        """Every partition's end offset now: what "caught up" means for this process."""
+        partitions = [
+            TopicPartition(topic_name(t, self._prefix), p)
+            for t in self._topics
+            for p in range(PARTITIONS[t])
+        ]
+        offsets = await asyncio.wait_for(consumer.end_offsets(partitions), self._commit_timeout)
+        return {tp: int(offset) for tp, offset in offsets.items()}
+
+    async def _check_caught_up(self, consumer: AIOKafkaConsumer) -> None:
+        """Compare the group's committed offsets (any member's) with the start-up targets."""
+        for tp, target in (self._targets or {}).items():
+            if target == 0:
+                continue
+            committed = await asyncio.wait_for(consumer.committed(tp), self._commit_timeout)
+            if committed is None or committed < target:
+                return
+        self.caught_up = True
+        log.info("consumer %s caught up with the topics as of start-up", self._group_id)
+
     async def _consume(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            if not self.caught_up:
+                await self._check_caught_up(consumer)
             batches = await consumer.getmany(timeout_ms=500, max_records=self._max_records)
             records = [record for part in batches.values() for record in part]
             if not records:

@@ -1,96 +1,69 @@
 """Alembic glue: one history per service, each seeing only its own tables.
 
 SQLModel keeps every table in one global metadata; without the ``include_object``
-filter one service's autogenerate would propose dropping the others' tables.
+filter one service's autogenerate would propose dropping the others' tables. Each
+``migrations/<service>/env.py`` names the model modules it owns and where its database
+is; this module knows no service.
 
-    python -m shared.migrate [documents feedback aggregator]   # upgrade to head
+    python -m shared.migrate [SERVICE ...]   # upgrade to head (all of migrations/ by default)
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from alembic import command, context
 from alembic.config import Config
-from sqlalchemy import pool
-from sqlalchemy.engine import Connection
+from sqlalchemy import Table, pool
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 ROOT = Path(__file__).resolve().parent.parent
-INI = ROOT / "migrations" / "alembic.ini"
-
-SERVICES: dict[str, tuple[str, str, frozenset[str]]] = {
-    # service: (models module, settings class path, tables it owns)
-    "documents": (
-        "services.documents.models",
-        "services.documents.config:DocumentsSettings",
-        frozenset({"documents", "sections", "document_revisions", "outbox", "audit_log"}),
-    ),
-    "feedback": (
-        "services.feedback.models",
-        "services.feedback.config:FeedbackSettings",
-        frozenset(
-            {
-                "comments",
-                "feedback_documents",
-                "feedback_sections",
-                "mail_queue",
-                "inbound_messages",
-                "imap_cursors",
-                "letter_scans",
-                "outbox",
-                "processed_events",
-                "audit_log",
-            }
-        ),
-    ),
-    "aggregator": (
-        "services.aggregator.models",
-        "services.aggregator.config:AggregatorSettings",
-        frozenset(
-            {
-                "aggregator_documents",
-                "aggregator_sections",
-                "aggregator_comments",
-                "processed_events",
-                "audit_log",
-                "outbox",
-                "staff_accounts",
-                "staff_api_tokens",
-                "staff_login_failures",
-                "document_reviewers",
-            }
-        ),
-    ),
-}
-# model modules a service owns beyond its models.py
-EXTRA_MODELS: dict[str, tuple[str, ...]] = {
-    "aggregator": ("services.aggregator.accounts.models",),
-}
+MIGRATIONS = ROOT / "migrations"
+INI = MIGRATIONS / "alembic.ini"
 
 
-def service_url(service: str) -> str:
-    module_name, class_name = SERVICES[service][1].split(":")
-    settings = getattr(importlib.import_module(module_name), class_name)()
-    return str(settings.database_url)
+def histories() -> list[str]:
+    """The services with a migration history: the folders of migrations/ holding an env.py."""
+    return sorted(p.parent.name for p in MIGRATIONS.glob("*/env.py"))
 
 
-def run_env(service: str) -> None:
-    """The body of each service's env.py."""
-    models, _settings, tables = SERVICES[service]
-    importlib.import_module(models)
-    for extra in EXTRA_MODELS.get(service, ()):
-        importlib.import_module(extra)
-    importlib.import_module("shared.outbox")
-    importlib.import_module("shared.idempotency")
-    importlib.import_module("shared.audit")
+def tables_of(modules: Iterable[ModuleType]) -> frozenset[str]:
+    """The tables defined in these modules (a shared module's tables included)."""
+    names: set[str] = set()
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, Table):
+                names.add(value.name)
+            elif isinstance(getattr(value, "__table__", None), Table):
+                if value.__module__ == module.__name__:  # not a model it only imports
+                    names.add(value.__table__.name)
+    return frozenset(names)
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    if url.startswith("sqlite"):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def run_env(own_models: Iterable[ModuleType], database_url: Callable[[], str]) -> None:
+    """The body of each service's env.py: migrate only the tables of ``own_models``.
+
+    ``database_url`` gives the service's configured database when the caller (a test, the
+    ``upgrade`` below) did not pass one.
+    """
+    tables = tables_of(own_models)
     config = context.config
-    url = config.attributes.get("url") or service_url(service)
+    url = config.attributes.get("url") or database_url()
+    _ensure_sqlite_folder(url)
 
     def include_object(obj: Any, name: str | None, type_: str, *_args: Any) -> bool:
         if type_ == "table":
@@ -130,7 +103,7 @@ def run_env(service: str) -> None:
 
 def alembic_config(service: str, url: str | None = None) -> Config:
     config = Config(str(INI), ini_section=service)
-    config.set_main_option("script_location", str(ROOT / "migrations" / service))
+    config.set_main_option("script_location", str(MIGRATIONS / service))
     if url:
         config.attributes["url"] = url
     return config
@@ -138,15 +111,9 @@ def alembic_config(service: str, url: str | None = None) -> Config:
 
 def upgrade(service: str, url: str | None = None) -> None:
     """Bring a service's database to head (call outside a running event loop)."""
-    if url is None or url.startswith("sqlite"):
-        from sqlalchemy.engine import make_url
-
-        database = make_url(url or service_url(service)).database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(service, url), "head")
 
 
 if __name__ == "__main__":
-    for name in sys.argv[1:] or list(SERVICES):
+    for name in sys.argv[1:] or histories():
         upgrade(name)

@@ -7,7 +7,6 @@ broker has acknowledged them, so a broker outage delays events but never loses t
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
 from datetime import datetime
@@ -17,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import Field, SQLModel, col
 
 from shared.db import UTCDateTime, is_sqlite
-from shared.events import EnvelopeBase, utcnow
+from shared.events import EnvelopeBase, serialize_body, utcnow
 from shared.events.topics import topic_name
 from shared.kafka import KafkaProducerFactory
 
@@ -64,7 +63,11 @@ async def mark_all_unsent(session: AsyncSession, topic: str) -> int:
 
 
 class OutboxRelay:
-    """Publishes unsent outbox rows in order; safe to run in several instances at once."""
+    """Publishes unsent outbox rows in order; safe to run in several instances at once.
+
+    ``backlog_sent`` turns true, and stays true, the first time the relay finds nothing
+    left to send: every event owed at start-up is then on the broker (the readiness check).
+    """
 
     def __init__(
         self,
@@ -84,6 +87,7 @@ class OutboxRelay:
         self._interval = interval
         self._wakeup = asyncio.Event()
         self.published = 0
+        self.backlog_sent = False
 
     def notify(self) -> None:
         """Called after a commit that added rows, so they go out without waiting a tick."""
@@ -110,7 +114,7 @@ class OutboxRelay:
                 await producer.send(
                     topic_name(row.topic, self._prefix),
                     key=row.key.encode(),
-                    value=_encode(row.body),
+                    value=serialize_body(row.body),
                 )
                 for row in rows
             ]
@@ -130,6 +134,7 @@ class OutboxRelay:
                 backoff = self._interval
                 if sent:
                     continue
+                self.backlog_sent = True
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # broker away or database busy: retry, never crash
@@ -148,7 +153,3 @@ class OutboxRelay:
                 await asyncio.wait_for(self._wakeup.wait(), timeout=backoff)
             except TimeoutError:
                 pass
-
-
-def _encode(body: dict) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -2,7 +2,11 @@
 
 Every instance of every service reads the whole (small) topic from the start, without
 a consumer group, so it learns every revocation without reading the aggregator's
-tables and without a network call per request.
+tables and without a network call per request. What it learns is also kept in its own
+database (``staff_revocations``) and loaded at start, so a broker that forgot the topic
+(the embedded one forgets everything when it stops) never brings a revoked cookie back.
+The feed never creates ``staff.v1`` itself: the aggregator does, and on finding it
+missing re-publishes its whole history from its outbox.
 """
 
 from __future__ import annotations
@@ -14,14 +18,33 @@ import time
 from datetime import datetime
 
 from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
+from sqlalchemy import Column, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import Field, SQLModel
 
 from shared.auth import Staff
 from shared.config import ServiceSettings
+from shared.db import UTCDateTime, unit_of_work
 from shared.events import AnyEvent, StaffSessionsRevoked, StaffTokenRevoked, topics
 from shared.events.topics import topic_name
-from shared.kafka import EventConsumer, _decode, ensure_topics
+from shared.kafka import EventConsumer, _decode
 
 log = logging.getLogger(__name__)
+
+SESSIONS, TOKEN = "sessions", "token"
+
+
+class StaffRevocation(SQLModel, table=True):
+    """What this service has learnt from ``staff.v1``: a subject's lowest valid session
+    epoch (kind "sessions"), or one revoked token id (kind "token")."""
+
+    __tablename__ = "staff_revocations"
+
+    kind: str = Field(primary_key=True, max_length=20)
+    key: str = Field(primary_key=True, max_length=200)
+    session_epoch: int = 0
+    expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class RevocationList:
@@ -56,6 +79,14 @@ class RevocationList:
             elif isinstance(event, StaffTokenRevoked):
                 self.revoke_token(event.payload.token_id, event.payload.expires_at)
 
+    def load(self, rows: list[StaffRevocation]) -> None:
+        """Take back what an earlier run of this service had learnt."""
+        for row in rows:
+            if row.kind == SESSIONS:
+                self.revoke_sessions(row.key, row.session_epoch)
+            elif row.kind == TOKEN and row.expires_at is not None:
+                self.revoke_token(row.key, row.expires_at)
+
     def _forget_expired(self) -> None:
         now = time.time()
         for token_id in [t for t, exp in self._revoked.items() if exp < now]:
@@ -69,8 +100,17 @@ class RevocationFeed(EventConsumer):
     remember: a restarted instance simply reads the (small) topic again.
     """
 
-    def __init__(self, settings: ServiceSettings, revocations: RevocationList) -> None:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        revocations: RevocationList,
+        sessions: async_sessionmaker[AsyncSession] | None = None,
+    ) -> None:
         async def apply(events: list[AnyEvent]) -> None:
+            # kept first, applied after: what this service refuses, it has also remembered
+            if sessions is not None:
+                async with unit_of_work(sessions) as session:
+                    await remember(session, events)
             revocations.apply(events)
 
         super().__init__(
@@ -86,7 +126,8 @@ class RevocationFeed(EventConsumer):
         while not stop.is_set():
             consumer: AIOKafkaConsumer | None = None
             try:
-                await ensure_topics(self._bootstrap, self._topics, self._prefix)
+                if not await self._wait_for_topic(stop):
+                    return
                 consumer = AIOKafkaConsumer(
                     *[topic_name(t, self._prefix) for t in self._topics],
                     bootstrap_servers=self._bootstrap,
@@ -114,3 +155,50 @@ class RevocationFeed(EventConsumer):
                 if consumer is not None:
                     with contextlib.suppress(Exception):
                         await asyncio.wait_for(consumer.stop(), timeout=5)
+
+    async def _wait_for_topic(self, stop: asyncio.Event) -> bool:
+        """Wait for the aggregator to create ``staff.v1``: creating it here would hide
+        from the aggregator that the broker lost it, and it would not re-publish."""
+        name = topic_name(topics.STAFF, self._prefix)
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, request_timeout_ms=10_000)
+        await admin.start()
+        try:
+            while name not in set(await admin.list_topics()):
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=0.5)
+                if stop.is_set():
+                    return False
+            return True
+        finally:
+            await admin.close()
+
+
+async def load_revocations(
+    sessions: async_sessionmaker[AsyncSession], revocations: RevocationList
+) -> int:
+    """Fill the in-memory list from this service's database; returns how many rows."""
+    async with sessions() as session:
+        rows = list((await session.execute(select(StaffRevocation))).scalars().all())
+    revocations.load(rows)
+    return len(rows)
+
+
+async def remember(session: AsyncSession, events: list[AnyEvent]) -> None:
+    """Keep revocations in the caller's transaction; a replay changes nothing."""
+    for event in events:
+        if isinstance(event, StaffSessionsRevoked):
+            key = (SESSIONS, event.payload.subject)
+            row = await session.get(StaffRevocation, key)
+            if row is None:
+                row = StaffRevocation(kind=SESSIONS, key=event.payload.subject)
+            row.session_epoch = max(row.session_epoch, event.payload.session_epoch)
+            session.add(row)
+        elif isinstance(event, StaffTokenRevoked):
+            key = (TOKEN, event.payload.token_id)
+            if await session.get(StaffRevocation, key) is None:
+                session.add(
+                    StaffRevocation(
+                        kind=TOKEN, key=event.payload.token_id, expires_at=event.payload.expires_at
+                    )
+                )
+        await session.flush()

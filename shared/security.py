@@ -74,12 +74,24 @@ def csrf_valid(request: Request, token: str) -> bool:
     )
 
 
+def check_origin(request: Request) -> None:
+    """Refuse a state change that a page of another site started (``Origin`` not ours)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return  # not sent by this browser for this request; the CSRF token decides
+    ours = {_origin(u) for u in public_urls(settings_of(request))}
+    ours.add(_origin(str(request.base_url)))
+    if origin.strip().lower() == "null" or _origin(origin.strip()) not in ours:
+        raise CsrfRejected("Yêu cầu đến từ một trang web khác nên không được thực hiện.")
+
+
 async def require_csrf(request: Request) -> None:
     """Refuse an unsafe request made with cookies unless it carries a valid token."""
     if request.method not in UNSAFE_METHODS:
         return
     if request.headers.get("authorization", "").lower().startswith("bearer "):
         return  # a script's bearer token is never sent by a browser on its own
+    check_origin(request)
     token = request.headers.get(CSRF_HEADER, "")
     if not token and "form" in request.headers.get("content-type", ""):
         token = str((await request.form()).get(CSRF_FIELD, ""))

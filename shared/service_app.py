@@ -14,7 +14,7 @@ from shared import outbox
 from shared.config import ServiceSettings
 from shared.db import create_engine, session_factory, unit_of_work
 from shared.kafka import EventConsumer, KafkaProducerFactory
-from shared.revocation import RevocationFeed, RevocationList
+from shared.revocation import RevocationFeed, RevocationList, load_revocations
 from shared.web import database_ready
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,19 @@ class Runtime:
     revocation_feed: RevocationFeed | None = None
 
     async def ready(self) -> dict[str, bool]:
-        checks = {"database": await database_ready(self.engine)}
+        """What ``/readyz`` reports; ``shared.web.READY_GATES`` decide its status.
+
+        Ready means able to serve users: the database answers, the consumers hold every
+        event that existed when the service started, and the events it owed then are
+        published (so a draft that documents shows is one feedback and the aggregator can
+        learn). The last two stay true once reached: a later broker outage never turns
+        public pages away.
+        """
+        checks = {
+            "database": await database_ready(self.engine),
+            "caught_up": all(c.caught_up for c in self.consumers),
+            "published": self.relay is None or self.relay.backlog_sent,
+        }
         if self.producers is not None:
             checks["broker"] = self.producers.connected or self.relay is None
         if self.consumers:
@@ -51,7 +63,7 @@ def build_runtime(settings: ServiceSettings, produces: Sequence[str] = ()) -> Ru
     runtime = Runtime(settings=settings, engine=engine, sessions=sessions)
     # every service refuses revoked staff tokens; the aggregator publishes them on staff.v1
     # kept out of ``consumers`` so a broker outage never makes public pages "not ready"
-    runtime.revocation_feed = RevocationFeed(settings, runtime.revocations)
+    runtime.revocation_feed = RevocationFeed(settings, runtime.revocations, sessions)
     if produces:
 
         async def republish(created: set[str]) -> None:
@@ -80,6 +92,8 @@ def build_runtime(settings: ServiceSettings, produces: Sequence[str] = ()) -> Ru
 @contextlib.asynccontextmanager
 async def running(runtime: Runtime) -> AsyncIterator[Runtime]:
     """Start the relay and consumers as background tasks; stop them cleanly on exit."""
+    # revocations learnt before a restart apply from the first request on
+    await load_revocations(runtime.sessions, runtime.revocations)
     if runtime.relay is not None:
         runtime.tasks.append(asyncio.create_task(runtime.relay.run(runtime.stop)))
     for consumer in runtime.consumers:

@@ -1,4 +1,8 @@
-"""Vietnamese text helpers: NFC normalisation, diacritic folding, local dates."""
+"""Vietnamese text helpers: NFC normalisation, diacritic folding, local dates.
+
+Local time is the deployment's zone, ``GOPY_TIMEZONE`` (Asia/Ho_Chi_Minh by default), read
+once when the process starts: deadlines ("đến hết ngày 18/6/2020") end at its midnight.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ import unicodedata
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from shared.config import ServiceSettings
+
+LOCAL_TZ = ZoneInfo(ServiceSettings().timezone)
 
 
 def nfc(value: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import time
 from collections.abc import Awaitable, Callable
 from html import escape
@@ -17,7 +18,19 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.auth import SESSION_COOKIE, InvalidToken, Staff, verify_token
-from shared.security import CsrfRejected, login_url, set_csrf_cookie_if_new, wants_html
+from shared.client_address import is_loopback
+from shared.config import ServiceSettings
+from shared.security import (
+    CSRF_HEADER,
+    CSRF_MESSAGE,
+    UNSAFE_METHODS,
+    CsrfRejected,
+    check_origin,
+    csrf_valid,
+    login_url,
+    set_csrf_cookie_if_new,
+    wants_html,
+)
 
 REQUESTS = Counter(
     "gopy_http_requests_total", "HTTP requests", ["service", "method", "route", "status"]
@@ -27,6 +40,8 @@ LATENCY = Histogram("gopy_http_request_seconds", "HTTP request latency", ["servi
 STATIC_DIR = Path(__file__).parent / "static"
 
 ReadyCheck = Callable[[], Awaitable[dict[str, bool]]]
+# The checks that decide /readyz's status; any other check it reports is information.
+READY_GATES = ("database", "caught_up", "published")
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -128,10 +143,10 @@ def install_common(app: FastAPI, service: str, ready: ReadyCheck) -> None:
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz() -> JSONResponse:
+        """200 once the service can serve its users (``READY_GATES``); /healthz is liveness."""
         checks = await ready()
-        return JSONResponse(
-            {"ready": all(checks.values()), **checks}, 200 if all(checks.values()) else 503
-        )
+        is_ready = all(checks.get(gate, True) for gate in READY_GATES)
+        return JSONResponse({"ready": is_ready, **checks}, 200 if is_ready else 503)
 
     whoami_check = staff_check(lambda r: r.app.state.runtime.settings.signing_keys, "")
 
@@ -141,8 +156,31 @@ def install_common(app: FastAPI, service: str, ready: ReadyCheck) -> None:
         return {"subject": staff.subject, "name": staff.name, "roles": sorted(staff.roles)}
 
     @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        """For the monitoring on this host (loopback) or holding METRICS_TOKEN; 404 otherwise,
+        so the public origin does not even tell it exists."""
+        if not metrics_allowed(request):
+            return JSONResponse({"detail": "Không tìm thấy."}, status_code=404)
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def api_docs(settings: ServiceSettings) -> dict[str, Any]:
+    """FastAPI's /docs, /redoc and /openapi.json only when GOPY_API_DOCS asks for them."""
+    if settings.api_docs:
+        return {}
+    return {"docs_url": None, "redoc_url": None, "openapi_url": None}
+
+
+def metrics_allowed(request: Request) -> bool:
+    """Metrics are read on loopback (the peer itself, never a forwarded header) or with the
+    configured token; behind the public proxy the peer is the proxy, so a token is needed."""
+    settings = request.app.state.runtime.settings
+    token = str(getattr(settings, "metrics_token", "") or "")
+    if token:
+        offered = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        return hmac.compare_digest(offered.encode(), token.encode())
+    trusted = str(getattr(settings, "trusted_proxies", "") or "")
+    return is_loopback(request) and not (trusted and request.headers.get("x-forwarded-for"))
 
 
 def add_security_headers(request: Request, response: Response) -> None:
@@ -202,6 +240,25 @@ def authenticate(request: Request, keys: list[str]) -> Staff | None:
     return staff
 
 
+def require_csrf_for_cookie_calls(request: Request) -> None:
+    """A state-changing call that a cookie authenticates must come from our own pages.
+
+    A bearer token is never sent by a browser on its own, so it needs nothing more. A
+    cookie is: the call must come from one of our origins and, on the JSON API, carry
+    the CSRF token of the session in ``X-CSRF-Token`` (staff forms carry it in a field,
+    checked by ``CsrfProtected``).
+    """
+    if request.method not in UNSAFE_METHODS:
+        return
+    if request.headers.get("authorization", "").lower().startswith("bearer "):
+        return
+    check_origin(request)
+    if request.url.path.startswith("/api/") and not csrf_valid(
+        request, request.headers.get(CSRF_HEADER, "")
+    ):
+        raise CsrfRejected(CSRF_MESSAGE)
+
+
 def staff_check(
     keys_of: Callable[[Request], list[str]], role: str
 ) -> Callable[[Request], Awaitable[Staff]]:
@@ -217,6 +274,7 @@ def staff_check(
             raise Unauthorized("Cần đăng nhập để dùng chức năng này.")
         if role and not staff.has(role):
             raise Forbidden("Tài khoản không có quyền thực hiện thao tác này.")
+        require_csrf_for_cookie_calls(request)
         request.state.staff = staff
         return staff
 

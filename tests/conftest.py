@@ -1,5 +1,6 @@
 """Session fixtures: real PostgreSQL (SQLite only where PostgreSQL cannot be reached outside CI)
-and the real embedded broker, both shared by the whole run."""
+and the real embedded broker, both shared by the whole run; a database session for the
+service a test folder tests; the three services as one ``Stack``."""
 
 from __future__ import annotations
 
@@ -8,14 +9,18 @@ import os
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from shared import migrate
 from shared.broker import EmbeddedBroker, start_broker
-from shared.db import create_engine, is_sqlite
+from shared.db import create_engine, is_sqlite, session_factory
+from tests.stack import Stack, StackFactory
+
+pytest_plugins = ["tests.no_skips"]
 
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 SERVICES = ("documents", "feedback", "aggregator")
@@ -124,3 +129,37 @@ async def clean_databases(database_urls: dict[str, str]) -> AsyncIterator[dict[s
 def topic_prefix() -> str:
     """Each test gets its own topics on the shared broker, so tests never see each other."""
     return f"t{uuid.uuid4().hex[:10]}."
+
+
+@pytest.fixture
+async def session(
+    request: pytest.FixtureRequest, clean_databases: dict[str, str]
+) -> AsyncIterator[AsyncSession]:
+    """A session on the emptied database of the service whose folder the test is in
+    (tests/feedback/... gets the feedback database)."""
+    folder = Path(request.node.path).relative_to(Path(__file__).parent).parts[0]
+    if folder not in SERVICES:
+        raise LookupError(f"the session fixture serves {SERVICES}, not tests/{folder}")
+    engine = create_engine(clean_databases[folder])
+    async with session_factory(engine)() as s:
+        yield s
+    await engine.dispose()
+
+
+@pytest.fixture
+async def make_stack(
+    clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str, tmp_path: Path
+) -> AsyncIterator[StackFactory]:
+    """Build stacks on this test's databases and topics (the shared broker unless another
+    bootstrap address is given); every one is stopped afterwards."""
+    built: list[Stack] = []
+
+    def build(bootstrap: str = "", **env: str) -> Stack:
+        stack = Stack(clean_databases, bootstrap or broker.bootstrap, topic_prefix, tmp_path, **env)
+        built.append(stack)
+        return stack
+
+    yield build
+    for stack in built:
+        stack.stop()
+        await stack.aclose()

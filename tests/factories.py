@@ -4,8 +4,46 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 from shared import events as ev
+
+# A short draft with every level of a Party congress report: parts, Roman, 1, 1.1.
+SMALL_DRAFT = """DỰ THẢO BÁO CÁO CHÍNH TRỊ
+của Ban Chấp hành Đảng bộ tỉnh
+
+Phần thứ nhất
+ĐÁNH GIÁ KẾT QUẢ NHIỆM KỲ
+
+I. NHỮNG KẾT QUẢ NỔI BẬT
+
+1. Về phát triển kinh tế
+
+1.1. Nông nghiệp: Sản lượng lương thực đạt 9.052 tấn, tăng so với năm trước.
+
+1.2. Công nghiệp
+
+Giá trị sản xuất công nghiệp tăng bình quân 8%/năm.
+
+2. Về văn hóa - xã hội
+
+Chất lượng giáo dục được nâng lên.
+
+II. HẠN CHẾ, YẾU KÉM
+
+Một số chỉ tiêu chưa đạt.
+
+Phần thứ hai
+PHƯƠNG HƯỚNG NHIỆM KỲ TỚI
+
+I. MỤC TIÊU
+
+Phát triển nhanh và bền vững.
+
+Mọi ý kiến đóng góp gửi về Email: vanphong@example.vn trước ngày 31/7/2020.
+"""
+# The sample draft of `make run` (a real provincial report, shortened).
+SAMPLE_DRAFT = (Path(__file__).parent / "feedback" / "draft_sample.txt").read_text(encoding="utf-8")
 
 
 def document_state(status: str = "open", sections: int = 3) -> ev.DocumentState:

@@ -68,7 +68,15 @@ class TestServices:
         assert "--factory" in service["command"]
         assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
         assert service["depends_on"]["kafka-init"]["condition"] == "service_completed_successfully"
-        assert "/healthz" in " ".join(service["healthcheck"]["test"])
+        assert "/readyz" in " ".join(service["healthcheck"]["test"])
+
+    @pytest.mark.parametrize("name", ["feedback", "aggregator"])
+    def test_consumers_of_drafts_start_once_documents_is_ready(
+        self, compose: dict[str, Any], name: str
+    ) -> None:
+        """Ready as of start-up then includes every draft documents had to publish."""
+        depends = compose["services"][name]["depends_on"]
+        assert depends["documents"]["condition"] == "service_healthy"
 
     def test_migrations_run_once_for_every_service(self, compose: dict[str, Any]) -> None:
         command = compose["services"]["migrate"]["command"]

@@ -22,7 +22,6 @@ class AggregatorSettings(ServiceSettings):
     login_max_failures_per_ip: int = 20
     invite_valid_hours: int = 72
     api_token_days: int = 90
-    personal_data_months: int = 12
     retention_check_hours: float = 6.0
 
     # Sign-in through an OpenID Connect provider (Keycloak, ...) beside local passwords.

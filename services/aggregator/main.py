@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
@@ -18,11 +17,22 @@ from services.aggregator.retention import erase_display_names
 from services.aggregator.routes import api, pages
 from shared.events import topics, utcnow
 from shared.logging import configure_logging
+from shared.request_guard import KB, MB, BodyRule, RequestGuard
 from shared.security import cookie_is_secure
 from shared.service_app import build_runtime, running, start_periodic
-from shared.web import install_common
+from shared.web import api_docs, install_common
 
 SERVICE = "aggregator"
+
+# Sign-in, sign-out and setting a password are the only bodies anonymous callers send
+# here; every other state change is staff's, checked before its body is read.
+BODY_RULES = [
+    BodyRule(r"/dang-nhap(/.*)?", 16 * KB, staff=False),
+    BodyRule(r"/dang-xuat", 16 * KB, staff=False),
+    BodyRule(r"/dang-xuat-moi-noi", 16 * KB, staff=False),
+    BodyRule(r"/dat-mat-khau/[^/]+", 16 * KB, staff=False),
+    BodyRule(r"/quan-tri(/.*)?", 64 * KB),
+]
 
 
 def create_app(settings: AggregatorSettings | None = None) -> FastAPI:
@@ -40,12 +50,13 @@ def create_app(settings: AggregatorSettings | None = None) -> FastAPI:
                 "display name retention",
                 settings.retention_check_hours * 3600,
                 lambda session: erase_display_names(
-                    session, utcnow(), timedelta(days=30 * settings.personal_data_months)
+                    session, utcnow(), settings.personal_data_months
                 ),
             )
             yield
 
-    app = FastAPI(title="Góp Ý · aggregator", lifespan=lifespan)
+    app = FastAPI(title="Góp Ý · aggregator", lifespan=lifespan, **api_docs(settings))
+    app.add_middleware(RequestGuard, rules=BODY_RULES, default=BodyRule(r".*", 1 * MB))
     install_common(app, SERVICE, lambda: app.state.runtime.ready())
     app.include_router(api.router)
     app.include_router(pages.router)

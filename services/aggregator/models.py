@@ -18,6 +18,8 @@ class AggregatedDocument(SQLModel, table=True):
     slug: str = Field(max_length=120)
     title: str = Field(max_length=2000)
     status: str = Field(max_length=20)
+    # the end of the consultation window: personal details are erased a fixed time after it
+    closes_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     event_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 

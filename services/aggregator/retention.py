@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.aggregator.models import AggregatedComment, AggregatedDocument
+from shared.events import erase_if_closed_before
 
 
-async def erase_display_names(
-    session: AsyncSession, now: datetime, closed_before: timedelta
-) -> int:
-    """Blank names and organisations of comments on documents closed before ``now - ...``."""
+async def erase_display_names(session: AsyncSession, now: datetime, months: int) -> int:
+    """Blank names and organisations of comments on documents whose window closed long ago."""
     expired = select(col(AggregatedDocument.id)).where(
-        col(AggregatedDocument.status) == "closed",
-        col(AggregatedDocument.event_at) < now - closed_before,
+        col(AggregatedDocument.closes_at) < erase_if_closed_before(now, months)
     )
     result = await session.execute(
         update(AggregatedComment)

@@ -18,6 +18,7 @@ from sqlmodel import col
 
 from services.aggregator.models import AggregatedComment, AggregatedDocument, AggregatedSection
 from shared.events import (
+    CHANNELS,
     AnyEvent,
     CommentMarkedDuplicate,
     CommentMarkedSpam,
@@ -30,7 +31,6 @@ from shared.idempotency import claim_new
 from shared.web import NotFound
 
 CONSUMER = "aggregator"
-CHANNELS = ("web", "email", "post")
 _STATUS_OF = {
     CommentMarkedSpam: "spam",
     CommentMarkedDuplicate: "duplicate",
@@ -100,6 +100,7 @@ async def _apply_document(session: AsyncSession, state: DocumentState, at: datet
         state.status,
         at,
     )
+    document.closes_at = state.closes_at
     session.add(document)
     await session.execute(
         delete(AggregatedSection).where(AggregatedSection.document_id == state.document_id)  # type: ignore[arg-type]

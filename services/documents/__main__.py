@@ -24,7 +24,8 @@ def _print_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=1) + "\n")
 
 
-async def import_file(path: Path, open_days: int | None) -> str:
+async def import_file(path: Path, open_days: int | None) -> tuple[str, str]:
+    """Import (or find again) a draft, opening it when asked; returns its id and a summary."""
     settings = DocumentsSettings()
     engine = create_engine(settings.database_url)
     try:
@@ -37,7 +38,7 @@ async def import_file(path: Path, open_days: int | None) -> str:
                 await service.open_for_days_from_today(session, document, open_days)
             verb = "Đã nhập" if created else "Đã có sẵn"
             count = len(await service.sections_of(session, document.id))
-            return f"{verb}: {document.title} ({document.slug}, {count} mục)"
+            return str(document.id), f"{verb}: {document.title} ({document.slug}, {count} mục)"
     finally:
         await engine.dispose()
 
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "invitation":
         _print_json(invitation_record(parse_file(args.file)))
     elif args.command == "import":
-        print(asyncio.run(import_file(args.file, args.open_days)))
+        print(asyncio.run(import_file(args.file, args.open_days))[1])
     return 0
 
 

@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.documents import service
 from services.documents.models import Document
+from services.documents.upload import UploadLimits
+from shared.auth import Staff
 from shared.deps import get_session, runtime_of
-from shared.web import staff_dependency
+from shared.web import authenticate, staff_dependency
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
@@ -21,11 +23,33 @@ async def document_by_id(document_id: uuid.UUID, session: SessionDep) -> Documen
 
 
 DocumentDep = Annotated[Document, Depends(document_by_id)]
+
+
+def viewer(request: Request) -> Staff | None:
+    """The signed-in staff member reading a public answer, if any (drafts are theirs only)."""
+    staff = authenticate(request, runtime_of(request).settings.signing_keys)
+    if staff is not None:
+        request.state.staff = staff  # so the answer is never cached
+    return staff
+
+
+ViewerDep = Annotated[Staff | None, Depends(viewer)]
+
+
+async def visible_document_by_id(
+    document_id: uuid.UUID, session: SessionDep, staff: ViewerDep
+) -> Document:
+    """A document as a public API answer shows it: 404 for a draft unless staff asks."""
+    document = await service.get_document(session, document_id)
+    return service.require_visible(document, include_drafts=staff is not None)
+
+
+VisibleDocumentDep = Annotated[Document, Depends(visible_document_by_id)]
 AdminDep = staff_dependency(lambda r: runtime_of(r).settings.signing_keys, "admin")
 
 
-def max_upload_bytes(request: Request) -> int:
-    return int(runtime_of(request).settings.max_upload_bytes)  # type: ignore[attr-defined]
+def upload_limits(request: Request) -> UploadLimits:
+    return UploadLimits.of(runtime_of(request).settings)  # type: ignore[arg-type]
 
 
-MaxUploadDep = Annotated[int, Depends(max_upload_bytes)]
+UploadLimitsDep = Annotated[UploadLimits, Depends(upload_limits)]

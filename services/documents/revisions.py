@@ -18,7 +18,7 @@ from services.documents import service
 from services.documents.matching import match_sections
 from services.documents.models import Document, DocumentRevision, Section
 from services.documents.parsing import ParsedDocument
-from services.documents.upload import parse_upload
+from services.documents.upload import UploadLimits, parse_upload_isolated
 from shared import outbox
 from shared.events import DocumentUpdated, topics
 from shared.web import DomainError, NotFound
@@ -57,10 +57,10 @@ async def propose_revision(
     filename: str,
     data: bytes,
     *,
-    max_bytes: int,
+    limits: UploadLimits,
     by: str,
 ) -> DocumentRevision:
-    parsed, digest = parse_upload(filename, data, max_bytes)
+    parsed, digest = await parse_upload_isolated(filename, data, limits)
     if digest == document.content_hash:
         raise DomainError("Tệp này giống hệt phiên bản hiện tại của dự thảo.", status_code=409)
     if not parsed.sections:
@@ -88,12 +88,12 @@ async def get_revision(
 
 
 async def apply_revision(
-    session: AsyncSession, document: Document, revision: DocumentRevision, *, max_bytes: int
+    session: AsyncSession, document: Document, revision: DocumentRevision, *, limits: UploadLimits
 ) -> Document:
     """Replace the section tree, keeping matched ids; tell consumers in the same transaction."""
     if revision.status != "pending":
         raise DomainError("Bản sửa đổi này đã được xử lý.", status_code=409)
-    parsed, digest = parse_upload(revision.source_name, revision.content, max_bytes)
+    parsed, digest = await parse_upload_isolated(revision.source_name, revision.content, limits)
     old = await service.sections_of(session, document.id)
     report = match_sections(old, parsed.sections)
     await session.execute(delete(Section).where(col(Section.document_id) == document.id))

@@ -22,6 +22,7 @@ from services.documents.models import Document, Section
 from services.documents.parsing import ParsedDocument, Table, parse_text
 from shared import outbox
 from shared.events import (
+    PERSONAL_FIELDS,
     ConsultationClosed,
     ConsultationOpened,
     DocumentPublished,
@@ -186,17 +187,37 @@ async def get_document(session: AsyncSession, document_id: uuid.UUID) -> Documen
     return document
 
 
-async def get_by_slug(session: AsyncSession, slug: str) -> Document:
+def is_published(document: Document) -> bool:
+    """Published means open or closed; a draft under preparation is confidential."""
+    return document.status != "draft"
+
+
+def require_visible(document: Document, include_drafts: bool) -> Document:
+    """A draft is 404 to the public, as if it did not exist; staff see it."""
+    if not include_drafts and not is_published(document):
+        raise NotFound("Không tìm thấy dự thảo.")
+    return document
+
+
+async def get_by_slug(
+    session: AsyncSession, slug: str, *, include_drafts: bool = False
+) -> Document:
+    """The document a public page names; drafts only when staff asks (``include_drafts``)."""
     document = (
         await session.execute(select(Document).where(col(Document.slug) == slug))
     ).scalar_one_or_none()
     if document is None:
         raise NotFound("Không tìm thấy dự thảo.")
-    return document
+    return require_visible(document, include_drafts)
 
 
-async def list_documents(session: AsyncSession) -> Sequence[Document]:
-    return (await session.execute(select(Document).order_by(Document.created_at))).scalars().all()  # type: ignore[arg-type]
+async def list_documents(
+    session: AsyncSession, *, include_drafts: bool = True
+) -> Sequence[Document]:
+    query = select(Document).order_by(Document.created_at)  # type: ignore[arg-type]
+    if not include_drafts:
+        query = query.where(col(Document.status) != "draft")
+    return (await session.execute(query)).scalars().all()
 
 
 def document_state(document: Document, sections: Sequence[Section]) -> DocumentState:
@@ -286,16 +307,6 @@ async def open_for_days_from_today(
         closes_at=end_of_local_day(closes),
         note=note,
     )
-
-
-# What a consultation may require of a commenter (the feedback service enforces it).
-PERSONAL_FIELDS = {
-    "name": "Họ và tên",
-    "organisation": "Cơ quan, tổ chức hoặc chi bộ",
-    "address": "Địa chỉ",
-    "email": "Thư điện tử",
-    "phone": "Số điện thoại",
-}
 
 
 async def set_required_fields(

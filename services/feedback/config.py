@@ -5,13 +5,14 @@ from __future__ import annotations
 from pydantic_settings import SettingsConfigDict
 
 from shared.config import VAR_DIR, ServiceSettings, sqlite_url
+from shared.events import MAX_COMMENT_CHARS
 
 
 class FeedbackSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="FEEDBACK_", extra="ignore", populate_by_name=True)
 
     database_url: str = sqlite_url("feedback")
-    max_comment_chars: int = 20_000
+    max_comment_chars: int = MAX_COMMENT_CHARS
     # 20,000 Vietnamese characters take up to ~60 kB in UTF-8, ~180 kB percent-encoded; the
     # body limit leaves room for a text well over the limit, so its refusal can give it back.
     max_body_bytes: int = 512 * 1024
@@ -24,8 +25,6 @@ class FeedbackSettings(ServiceSettings):
     rate_limit_per_browser_hour: int = 40
     # ... from one sender's e-mail address, whatever the channel.
     rate_limit_per_sender_hour: int = 20
-    # Comma-separated IPs or CIDR ranges of reverse proxies whose X-Forwarded-For we believe.
-    trusted_proxies: str = ""
     form_token_max_age_seconds: int = 24 * 3600
 
     # Outgoing acknowledgements; with no host set, mails wait in the queue until one is.
@@ -41,7 +40,6 @@ class FeedbackSettings(ServiceSettings):
     mail_max_attempts: int = 8
     mail_retry_base_seconds: float = 30.0
     mail_retry_max_seconds: float = 3600.0
-    personal_data_months: int = 12
     retention_check_hours: float = 6.0
     group_commit_max_batch: int = 200
 

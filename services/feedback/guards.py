@@ -9,50 +9,23 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import uuid
-from functools import lru_cache
 
 from starlette.requests import Request
 
 from services.feedback.config import FeedbackSettings
 from shared import form_tokens
+from shared.client_address import client_address as shared_client_address
 from shared.web import DomainError
-
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class ForgedForm(DomainError):
     status_code = 403
 
 
-@lru_cache(maxsize=16)
-def _networks(spec: str) -> tuple[Network, ...]:
-    return tuple(
-        ipaddress.ip_network(p.strip(), strict=False) for p in spec.split(",") if p.strip()
-    )
-
-
-def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in networks)
-
-
 def client_address(request: Request, trusted_proxies: str) -> str:
-    """The sender's address: the peer, or, behind our own proxies, the first hop before them."""
-    peer = request.client.host if request.client else "unknown"
-    networks = _networks(trusted_proxies)
-    if not networks or not _trusted(peer, networks):
-        return peer
-    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
-    # Walk from the nearest hop back; the first one we do not run is the client.
-    for hop in reversed(hops):
-        if not _trusted(hop, networks):
-            return hop
-    return hops[0] if hops else peer
+    """The sender's address, by the one rule all services share (``shared.client_address``)."""
+    return shared_client_address(request, trusted_proxies)
 
 
 def client_key(address: str, keys: list[str]) -> str:

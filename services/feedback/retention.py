@@ -6,23 +6,20 @@ window closes; the comment text stays, since the subcommittee's report rests on 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.feedback.models import CatalogueDocument, Comment, MailMessage
-
-
-def cutoff(now: datetime, months: int) -> datetime:
-    return now - timedelta(days=30 * months)
+from shared.events import erase_if_closed_before
 
 
 async def erase_personal_data(session: AsyncSession, now: datetime, months: int) -> int:
     """Blank name, organisation, e-mail, phone, address and the client key; return comments."""
     expired = select(col(CatalogueDocument.id)).where(
-        col(CatalogueDocument.closes_at) < cutoff(now, months)
+        col(CatalogueDocument.closes_at) < erase_if_closed_before(now, months)
     )
     result = await session.execute(
         update(Comment)

@@ -10,17 +10,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from shared.events import PERSONAL_FIELD_LABELS, PERSONAL_FIELDS
 from shared.text import nfc, vn_number
 from shared.web import DomainError
 
-PERSONAL_FIELDS = ("name", "organisation", "address", "email", "phone")
-FIELD_LABELS = {
-    "name": "họ và tên",
-    "organisation": "cơ quan, tổ chức hoặc chi bộ",
-    "address": "địa chỉ",
-    "email": "thư điện tử",
-    "phone": "số điện thoại",
-}
+__all__ = ["PERSONAL_FIELDS"]
+# in running text: "Vui lòng nhập họ và tên"
+FIELD_LABELS = {f: label[0].lower() + label[1:] for f, label in PERSONAL_FIELD_LABELS.items()}
 FIELD_LIMITS = {"name": 200, "organisation": 300, "address": 500, "email": 254, "phone": 40}
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter
 
 from . import topics
 from .comments import (
+    CHANNELS,
+    MAX_COMMENT_CHARS,
     Channel,
     CommentEvent,
     CommentMarkedDuplicate,
@@ -30,6 +34,13 @@ from .documents import (
     SectionInfo,
 )
 from .envelope import EnvelopeBase, utcnow
+from .personal import (
+    PERSONAL_DATA_MONTHS,
+    PERSONAL_FIELD_LABELS,
+    PERSONAL_FIELDS,
+    PersonalField,
+    erase_if_closed_before,
+)
 from .staff import (
     SessionsRevokedPayload,
     StaffEvent,
@@ -47,12 +58,22 @@ def parse_event(raw: bytes | str) -> AnyEvent:
     return event_adapter.validate_json(raw)
 
 
+def serialize_body(body: Mapping[str, Any]) -> bytes:
+    """The wire form: compact UTF-8 JSON. The outbox relay sends its stored bodies with it."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def serialize_event(event: EnvelopeBase) -> bytes:
-    """The wire form: compact UTF-8 JSON."""
-    return event.model_dump_json().encode("utf-8")
+    """An envelope in the wire form, exactly as the outbox relay would publish it."""
+    return serialize_body(event.model_dump(mode="json"))
 
 
 __all__ = [
+    "CHANNELS",
+    "MAX_COMMENT_CHARS",
+    "PERSONAL_DATA_MONTHS",
+    "PERSONAL_FIELDS",
+    "PERSONAL_FIELD_LABELS",
     "AnyEvent",
     "Channel",
     "CommentEvent",
@@ -70,6 +91,7 @@ __all__ = [
     "DocumentState",
     "DocumentUpdated",
     "EnvelopeBase",
+    "PersonalField",
     "SectionInfo",
     "SectionReassigned",
     "SectionReassignedPayload",
@@ -78,8 +100,10 @@ __all__ = [
     "StaffSessionsRevoked",
     "StaffTokenRevoked",
     "TokenRevokedPayload",
+    "erase_if_closed_before",
     "event_adapter",
     "parse_event",
+    "serialize_body",
     "serialize_event",
     "topics",
     "utcnow",

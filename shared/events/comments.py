@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from .envelope import EnvelopeBase, Payload
 
+# How a comment arrived; tallies count every channel, zeros included.
 Channel = Literal["web", "email", "post"]
+CHANNELS: tuple[str, ...] = get_args(Channel)
+# The longest comment text any channel accepts (the form's maxlength mirrors it).
+MAX_COMMENT_CHARS = 20_000
 
 
 class CommentRef(Payload):

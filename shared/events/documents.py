@@ -35,8 +35,8 @@ class DocumentState(Payload):
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     sections: list[SectionInfo] = []
-    # What this consultation requires of a commenter besides the text ("name", "email",
-    # "phone", "address", "organisation"); an admin setting owned by the documents service.
+    # What this consultation requires of a commenter besides the text, among
+    # ``personal.PERSONAL_FIELDS``; an admin setting owned by the documents service.
     required_fields: list[str] = []
     # The e-mail addresses the draft invites comments at (an admin may correct them): mail
     # sent to one of them is a comment on this document.

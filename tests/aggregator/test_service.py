@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,14 +9,6 @@ from services.aggregator import service
 from shared import events as ev
 from shared.db import create_engine, session_factory, unit_of_work
 from tests.factories import document_state, published, submitted
-
-
-@pytest.fixture
-async def session(clean_databases: dict[str, str]) -> AsyncIterator[AsyncSession]:
-    engine = create_engine(clean_databases["aggregator"])
-    async with session_factory(engine)() as s:
-        yield s
-    await engine.dispose()
 
 
 async def _apply(session: AsyncSession, events: list[ev.AnyEvent]) -> None:

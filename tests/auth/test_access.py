@@ -13,8 +13,8 @@ from fastapi.routing import APIRoute
 
 from services.aggregator import service as projection
 from shared.db import unit_of_work
-from tests.auth.conftest import AGG, DOCS, FEEDBACK, HTML, URL, Stack, csrf_from, sign_in
 from tests.factories import document_state, published
+from tests.stack import AGG, DOCS, FEEDBACK, HTML, URL, Stack, csrf_from, sign_in
 
 DRAFT = "DỰ THẢO BÁO CÁO\n\nI. KẾT QUẢ\n\n1. Kinh tế\n\nTăng trưởng khá.\n"
 # a role that does NOT satisfy the requirement (admin satisfies every role)

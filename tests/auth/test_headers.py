@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.auth.conftest import AGG, DOCS, FEEDBACK, HTML, Stack, sign_in
+from tests.stack import AGG, DOCS, FEEDBACK, HTML, Stack, sign_in
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/", "/dang-nhap", "/khong-co-trang-nay"])

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from services.aggregator.accounts.models import StaffAccount
 from shared.audit import AuditEntry
-from tests.auth.conftest import AGG, HTML, PASSWORD, Stack, csrf_from, sign_in
+from tests.stack import AGG, HTML, PASSWORD, Stack, csrf_from, sign_in
 
 BAD = "Tên đăng nhập hoặc mật khẩu không đúng."
 

@@ -21,8 +21,8 @@ from services.aggregator.accounts import oidc
 from services.aggregator.accounts.models import StaffAccount
 from services.aggregator.config import AggregatorSettings
 from shared.audit import AuditEntry
-from shared.broker import EmbeddedBroker, free_port
-from tests.auth.conftest import AGG, DOCS, FEEDBACK, HTML, Stack, running_stack
+from shared.broker import free_port
+from tests.auth.conftest import running_stack
 from tests.auth.oidc_provider import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -31,6 +31,7 @@ from tests.auth.oidc_provider import (
     running_provider,
     sign_in_at_provider,
 )
+from tests.stack import AGG, DOCS, FEEDBACK, HTML, Stack, StackFactory
 
 CALLBACK = f"{AGG}/dang-nhap/oidc/callback"
 START = f"{AGG}/dang-nhap/oidc"
@@ -66,9 +67,7 @@ def client_settings(issuer: str, **extra: Any) -> dict[str, Any]:
 async def oidc_stack(
     request: pytest.FixtureRequest,
     provider: OidcProvider,
-    clean_databases: dict[str, str],
-    broker: EmbeddedBroker,
-    topic_prefix: str,
+    make_stack: StackFactory,
 ) -> AsyncIterator[Stack]:
     """The three services signing in through the provider. ``local_roles``: roles are kept
     in Góp Ý and the provider only proves who the person is; ``provider_roles``: the
@@ -76,7 +75,7 @@ async def oidc_stack(
     extra = ROLES_FROM_PROVIDER if request.param == "provider_roles" else ROLES_IN_GOPY
     provider.set_people({})
     settings = client_settings(provider.issuer, **extra)
-    async with running_stack(clean_databases, broker, topic_prefix, **settings) as stack:
+    async with running_stack(make_stack, **settings) as stack:
         yield stack
 
 
@@ -263,10 +262,10 @@ class TestForgedAndBrokenFlows:
         assert account.oidc_subject is None
 
     async def test_an_unreachable_provider_gets_a_clear_message(
-        self, clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str
+        self, make_stack: StackFactory
     ) -> None:
         dead = client_settings(f"http://127.0.0.1:{free_port()}", oidc_timeout_seconds=2)
-        async with running_stack(clean_databases, broker, topic_prefix, **dead) as stack:
+        async with running_stack(make_stack, **dead) as stack:
             answer = await stack.browser().get(START)
         assert answer.status_code == 502
         assert "Không kết nối được tới dịch vụ đăng nhập" in answer.text

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from services.aggregator.accounts.models import ApiToken
 from services.documents.main import create_app as create_documents
 from shared.auth import token_digest
-from tests.auth.conftest import AGG, DOCS, FEEDBACK, KEYS, PortRouter, Stack, csrf_from, sign_in
 from tests.helpers import ROOT, eventually
+from tests.stack import AGG, DOCS, FEEDBACK, KEYS, PortRouter, Stack, csrf_from, sign_in
 
 
 async def _status(url: str, token: str, client: httpx.AsyncClient) -> int:
@@ -103,7 +103,7 @@ class TestApiTokens:
         self, stack: Stack
     ) -> None:
         env = {
-            "AGGREGATOR_DATABASE_URL": stack.settings["aggregator"].database_url,
+            "AGGREGATOR_DATABASE_URL": stack.settings("aggregator").database_url,
             "AUTH_SECRET_KEYS": KEYS,
         }
         token = await _cli(env, "create-token", "--role", "reviewer", "--name", "bao-cao")
@@ -127,7 +127,7 @@ class TestApiTokens:
         await _refused_everywhere(stack, token)
 
         # a documents instance started afterwards learns the revocation from the topic alone
-        late = create_documents(stack.settings["documents"])
+        late = create_documents(stack.settings("documents"))
         async with late.router.lifespan_context(late):
             client = httpx.AsyncClient(transport=PortRouter({"documents": late}))
             async with client:
@@ -137,7 +137,7 @@ class TestApiTokens:
 
     async def test_create_admin_reads_the_password_from_stdin(self, stack: Stack) -> None:
         env = {
-            "AGGREGATOR_DATABASE_URL": stack.settings["aggregator"].database_url,
+            "AGGREGATOR_DATABASE_URL": stack.settings("aggregator").database_url,
             "AUTH_SECRET_KEYS": KEYS,
         }
         process = await asyncio.create_subprocess_exec(

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from shared.auth import InvalidToken, issue_token, verify_token
-from tests.auth.conftest import DOCS, FEEDBACK, NEW_KEY, OLD_KEY, Stack
+from tests.stack import DOCS, FEEDBACK, NEW_KEY, OLD_KEY, Stack
 
 
 def _tamper(token: str) -> str:

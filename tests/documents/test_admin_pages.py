@@ -13,7 +13,7 @@ from services.documents.config import DocumentsSettings
 from services.documents.main import create_app
 from shared.auth import SESSION_COOKIE, issue_token
 from shared.broker import EmbeddedBroker
-from tests.e2e.stack import SMALL_DRAFT
+from tests.factories import SMALL_DRAFT
 
 HTML = {"Accept": "text/html"}
 MISNUMBERED = SMALL_DRAFT.replace("2. Về văn hóa - xã hội", "4. Về văn hóa - xã hội")

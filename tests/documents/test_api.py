@@ -15,7 +15,7 @@ from services.documents.config import DocumentsSettings
 from services.documents.main import create_app
 from shared.auth import issue_token
 from shared.broker import EmbeddedBroker
-from tests.e2e.stack import SMALL_DRAFT
+from tests.factories import SMALL_DRAFT
 
 
 @pytest.fixture

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.documents import revisions, service
 from services.documents.models import Document
-from shared.db import create_engine, session_factory
+from services.documents.upload import UploadLimits
 from shared.outbox import OutboxMessage
 
 ORIGINAL = """BÁO CÁO DỰ THẢO
@@ -55,13 +53,7 @@ II. PHƯƠNG HƯỚNG, NHIỆM VỤ
 Phát triển bền vững.
 """
 
-
-@pytest.fixture
-async def session(clean_databases: dict[str, str]) -> AsyncIterator[AsyncSession]:
-    engine = create_engine(clean_databases["documents"])
-    async with session_factory(engine)() as s:
-        yield s
-    await engine.dispose()
+LIMITS = UploadLimits(max_bytes=10**6)
 
 
 async def _open_document(session: AsyncSession) -> Document:
@@ -81,7 +73,7 @@ class TestPreview:
     ) -> None:
         document = await _open_document(session)
         revision = await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), max_bytes=10**6, by="admin"
+            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, by="admin"
         )
         report = revision.report
         assert [e["title"] for e in report["new"]] == ["Công tác xây dựng Đảng"]
@@ -95,7 +87,7 @@ class TestPreview:
         document = await _open_document(session)
         before = _ids_by_title(await service.sections_of(session, document.id))
         await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), max_bytes=10**6, by="admin"
+            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, by="admin"
         )
         assert _ids_by_title(await service.sections_of(session, document.id)) == before
         assert document.version == 1
@@ -104,7 +96,7 @@ class TestPreview:
         document = await _open_document(session)
         with pytest.raises(revisions.DomainError, match="giống hệt"):
             await revisions.propose_revision(
-                session, document, "v1.txt", ORIGINAL.encode(), max_bytes=10**6, by="admin"
+                session, document, "v1.txt", ORIGINAL.encode(), limits=LIMITS, by="admin"
             )
 
 
@@ -115,9 +107,9 @@ class TestApply:
         document = await _open_document(session)
         before = _ids_by_title(await service.sections_of(session, document.id))
         revision = await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), max_bytes=10**6, by="admin"
+            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, by="admin"
         )
-        await revisions.apply_revision(session, document, revision, max_bytes=10**6)
+        await revisions.apply_revision(session, document, revision, limits=LIMITS)
         await session.commit()
         after = await service.sections_of(session, document.id)
         by_title = _ids_by_title(after)
@@ -133,8 +125,8 @@ class TestApply:
     async def test_a_revision_is_applied_once(self, session: AsyncSession) -> None:
         document = await _open_document(session)
         revision = await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), max_bytes=10**6, by="admin"
+            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, by="admin"
         )
-        await revisions.apply_revision(session, document, revision, max_bytes=10**6)
+        await revisions.apply_revision(session, document, revision, limits=LIMITS)
         with pytest.raises(revisions.DomainError, match="đã được xử lý"):
-            await revisions.apply_revision(session, document, revision, max_bytes=10**6)
+            await revisions.apply_revision(session, document, revision, limits=LIMITS)

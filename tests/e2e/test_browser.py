@@ -5,37 +5,21 @@ serious or critical accessibility violation. Screenshots go to docs/screenshots/
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from shared.broker import EmbeddedBroker
-from tests.e2e._stack import Stack, start_stack
 from tests.e2e.browser import PHONE, SHOTS, fits_the_screen, needs_chromium, serious_violations
+from tests.factories import SAMPLE_DRAFT
+from tests.stack import Stack
 
 RECEIPT = re.compile(r"^[A-Z2-9]{5}-[A-Z2-9]{5}$")
 
 pytestmark = needs_chromium
 
 
-@pytest.fixture(scope="module")
-def module_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("browser")
-
-
-@pytest.fixture
-def stack(
-    clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str, tmp_path: Path
-) -> Iterator[Stack]:
-    running = start_stack(clean_databases, broker.bootstrap, topic_prefix, tmp_path)
-    yield running
-    running.stop()
-
-
 async def test_a_citizen_comments_on_a_section_from_a_phone(stack: Stack, browser: Any) -> None:
-    document = await stack.open_document()
+    document = await stack.publish_draft(SAMPLE_DRAFT)
     section = next(s for s in document["sections"] if s["number"] == "1.1")
     context = await browser.new_context(
         viewport=PHONE,
@@ -44,7 +28,7 @@ async def test_a_citizen_comments_on_a_section_from_a_phone(stack: Stack, browse
         bypass_csp=True,  # for axe only
     )
     page = await context.new_page()
-    await page.goto(f"{stack.documents.url}/d/{document['slug']}")
+    await page.goto(f"{stack.url('documents')}/d/{document['slug']}")
     assert await fits_the_screen(page)
     assert await page.get_by_text("Đang lấy ý kiến từ ngày").is_visible()
     await page.screenshot(path=str(SHOTS / "01-doc-phone.png"))
@@ -70,7 +54,7 @@ async def test_a_citizen_comments_on_a_section_from_a_phone(stack: Stack, browse
     await details.screenshot(path=str(SHOTS / "02-form-phone.png"))
     await details.get_by_role("button", name="Gửi ý kiến").click()
 
-    await page.wait_for_url(f"{stack.feedback.url}/comments")
+    await page.wait_for_url(f"{stack.url('feedback')}/comments")
     code = (await page.locator("#ma-bien-nhan").inner_text()).strip()
     assert RECEIPT.match(code), code
     assert await page.get_by_text("mục 1.1. Nông nghiệp, lâm nghiệp").is_visible()
@@ -88,10 +72,10 @@ async def test_a_citizen_comments_on_a_section_from_a_phone(stack: Stack, browse
 
 
 async def test_the_form_works_by_keyboard_alone(stack: Stack, browser: Any) -> None:
-    document = await stack.open_document()
+    document = await stack.publish_draft(SAMPLE_DRAFT)
     context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = await context.new_page()
-    await page.goto(f"{stack.documents.url}/d/{document['slug']}")
+    await page.goto(f"{stack.url('documents')}/d/{document['slug']}")
     await page.keyboard.press("Tab")
     assert await page.evaluate("document.activeElement.className") == "skip"
     for _ in range(60):
@@ -117,22 +101,22 @@ async def test_the_form_works_by_keyboard_alone(stack: Stack, browser: Any) -> N
     assert "website" not in order  # the honeypot is out of the tab order
     await page.screenshot(path=str(SHOTS / "06-keyboard-desktop.png"))
     await page.keyboard.press("Enter")
-    await page.wait_for_url(f"{stack.feedback.url}/comments")
+    await page.wait_for_url(f"{stack.url('feedback')}/comments")
     assert RECEIPT.match((await page.locator("#ma-bien-nhan").inner_text()).strip())
     await context.close()
 
 
 async def test_without_javascript_a_refusal_keeps_the_text(stack: Stack, browser: Any) -> None:
-    document = await stack.open_document()
+    document = await stack.publish_draft(SAMPLE_DRAFT)
     context = await browser.new_context(viewport=PHONE, locale="vi-VN", java_script_enabled=False)
     page = await context.new_page()
-    await page.goto(f"{stack.documents.url}/d/{document['slug']}")
+    await page.goto(f"{stack.url('documents')}/d/{document['slug']}")
     whole = page.locator("details.whole")
     await whole.locator("summary").click()
     await whole.get_by_label("Ý kiến của bạn về toàn bộ dự thảo").fill("Ý kiến không có JavaScript")
     await whole.get_by_label("Thư điện tử (để nhận mã biên nhận)").fill("ban.doc@example.vn")
     await whole.get_by_role("button", name="Gửi ý kiến").click()  # consent not ticked
-    await page.wait_for_url(f"{stack.feedback.url}/comments")
+    await page.wait_for_url(f"{stack.url('feedback')}/comments")
     assert await page.locator("#err-gui-lai-consent").is_visible()
     assert "vui lòng đánh dấu đồng ý" in await page.locator("#err-gui-lai-consent").inner_text()
     assert await page.locator("#text-gui-lai").input_value() == "Ý kiến không có JavaScript"
@@ -144,23 +128,18 @@ async def test_without_javascript_a_refusal_keeps_the_text(stack: Stack, browser
 
 
 async def test_english_and_a_closed_window(stack: Stack, browser: Any) -> None:
-    document = await stack.open_document()
+    document = await stack.publish_draft(SAMPLE_DRAFT)
     context = await browser.new_context(viewport=PHONE, locale="vi-VN", bypass_csp=True)
     page = await context.new_page()
-    await page.goto(f"{stack.documents.url}/d/{document['slug']}")
+    await page.goto(f"{stack.url('documents')}/d/{document['slug']}")
     await page.get_by_role("link", name="English").click()
     assert await page.get_by_text("Comment on the whole draft", exact=True).is_visible()
     assert await serious_violations(page) == []
-    import httpx
-
-    from tests.e2e._stack import admin_headers
-
-    async with httpx.AsyncClient(base_url=stack.documents.url) as client:
-        closed = await client.post(
-            f"/api/documents/{document['id']}/close", headers=admin_headers()
-        )
-        assert closed.status_code == 200
-    await page.goto(f"{stack.documents.url}/d/{document['slug']}")
+    closed = await stack.client.post(
+        f"{stack.url('documents')}/api/documents/{document['id']}/close", headers=stack.auth
+    )
+    assert closed.status_code == 200
+    await page.goto(f"{stack.url('documents')}/d/{document['slug']}")
     assert await page.get_by_text("The consultation closed on").is_visible()
     assert await page.locator("form.comment").count() == 0
     await page.screenshot(path=str(SHOTS / "07-closed-english-phone.png"))

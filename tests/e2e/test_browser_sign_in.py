@@ -10,23 +10,21 @@ from typing import Any
 
 import pytest
 
-from shared.broker import EmbeddedBroker
 from tests.auth.oidc_provider import CLIENT_ID, CLIENT_SECRET, OidcProvider, running_provider
 from tests.e2e.browser import PHONE, SHOTS, fits_the_screen, needs_chromium, serious_violations
-from tests.e2e.stack import stack_env
-from tests.helpers import ServiceProcess
+from tests.stack import ServiceProcess, StackFactory
 
 pytestmark = needs_chromium
 
 
 @pytest.fixture
 def signed_in_setup(
-    clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str, tmp_path: Path
+    make_stack: StackFactory, tmp_path: Path
 ) -> Iterator[tuple[ServiceProcess, OidcProvider]]:
     """The aggregator, its public URL known before start so the provider can name its
     redirect URI; roles come from the provider's ``roles`` claim."""
-    env = stack_env(clean_databases, broker.bootstrap, topic_prefix)
-    aggregator = ServiceProcess("aggregator", env, tmp_path)
+    stack = make_stack()
+    aggregator = stack.processes["aggregator"]
     callback = f"{aggregator.url}/dang-nhap/oidc/callback"
     with running_provider([callback], tmp_path) as provider:
         provider.set_people(
@@ -39,8 +37,7 @@ def signed_in_setup(
                 }
             }
         )
-        env.update(
-            PUBLIC_AGGREGATOR_URL=aggregator.url,
+        stack.env.update(
             AGGREGATOR_OIDC_ISSUER=provider.issuer,
             AGGREGATOR_OIDC_CLIENT_ID=CLIENT_ID,
             AGGREGATOR_OIDC_CLIENT_SECRET=CLIENT_SECRET,
@@ -48,11 +45,11 @@ def signed_in_setup(
             AGGREGATOR_OIDC_ROLES_CLAIM="roles",
             AGGREGATOR_OIDC_ROLE_MAP="gopy-reviewer=reviewer",
         )
-        aggregator.start()
+        stack.start("aggregator")
         try:
             yield aggregator, provider
         finally:
-            aggregator.stop()
+            stack.stop("aggregator")
 
 
 async def test_a_reviewer_signs_in_through_the_provider_on_a_phone(

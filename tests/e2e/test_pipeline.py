@@ -2,51 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+import statistics
+import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from typing import Any
 
-import httpx
-import pytest
 from aiokafka import AIOKafkaProducer
 
 from shared import events as ev
 from shared import form_tokens
 from shared.broker import EmbeddedBroker, free_port, start_broker
-from shared.config import ServiceSettings
 from shared.events.topics import topic_name
-from tests.e2e.stack import Stack, stack_env
 from tests.helpers import eventually
-
-
-@pytest.fixture
-def stack(
-    clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str, tmp_path: Path
-) -> Iterator[Stack]:
-    running = Stack(stack_env(clean_databases, broker.bootstrap, topic_prefix), tmp_path).start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=15) as c:
-        yield c
-
-
-def _section(document: dict, *path: str) -> str:
-    return next(s["id"] for s in document["sections"] if tuple(s["path"]) == path)
+from tests.stack import Stack, StackFactory, section_id
 
 
 class TestCommentToTally:
-    async def test_a_comment_raises_its_section_and_every_ancestor(
-        self, stack: Stack, client: httpx.AsyncClient
-    ) -> None:
-        document = await stack.publish_draft(client)
+    async def test_a_comment_raises_its_section_and_every_ancestor(self, stack: Stack) -> None:
+        document = await stack.publish_draft()
         target = ("Phần thứ nhất", "I", "1", "1.2")
-        await stack.comment(client, document["id"], _section(document, *target))
+        await stack.comment(document["id"], section_id(document, *target))
         tallies = await eventually(
-            lambda: stack.tallies(client, document["id"]), lambda t: t.get(target) == 1
+            lambda: stack.tallies(document["id"]), lambda t: t.get(target) == 1
         )
         assert tallies[("Phần thứ nhất", "I", "1")] == 1
         assert tallies[("Phần thứ nhất", "I")] == 1
@@ -54,13 +32,10 @@ class TestCommentToTally:
         assert tallies[("Phần thứ hai",)] == 0
         assert len(tallies) == len(document["sections"])
 
-    async def test_the_html_form_gives_a_receipt_and_is_counted(
-        self, stack: Stack, client: httpx.AsyncClient
-    ) -> None:
-        document = await stack.publish_draft(client)
-        section = _section(document, "Phần thứ hai", "I")
-        await stack.comment(client, document["id"], None)  # waits until feedback knows the draft
-        page = await client.post(
+    async def test_the_html_form_gives_a_receipt_and_is_counted(self, stack: Stack) -> None:
+        document = await stack.publish_draft()
+        section = section_id(document, "Phần thứ hai", "I")
+        page = await stack.client.post(
             f"{stack.url('feedback')}/comments",
             data={
                 "document_id": document["id"],
@@ -68,30 +43,53 @@ class TestCommentToTally:
                 "text": "Góp ý qua biểu mẫu",
                 # what the reading page embeds: a signed token bound to this document
                 "form_token": form_tokens.issue(
-                    ServiceSettings().signing_keys, uuid.UUID(document["id"])
+                    stack.settings("feedback").signing_keys, uuid.UUID(document["id"])
                 ),
             },
         )
         assert page.status_code == 201 and "Mã biên nhận" in page.text
         await eventually(
-            lambda: stack.tallies(client, document["id"]),
-            lambda t: t.get(("Phần thứ hai", "I")) == 1,
+            lambda: stack.tallies(document["id"]), lambda t: t.get(("Phần thứ hai", "I")) == 1
         )
+
+    async def test_a_comment_is_tallied_within_a_second_p95(self, stack: Stack) -> None:
+        """The promise "counted within a second", measured: 20 comments after warm-up, each
+        timed from the request until the aggregator's API shows it (bound generous for a
+        shared 2-core CI machine; the benchmark reports the real figure)."""
+        document = await stack.publish_draft()
+        path = ("Phần thứ nhất", "II")
+        section = section_id(document, *path)
+
+        async def one() -> float:
+            before = (await stack.tallies(document["id"])).get(path, 0)
+            started = time.perf_counter()
+            await stack.comment(document["id"], section)
+            deadline = started + 20
+            while (await stack.tallies(document["id"])).get(path, 0) != before + 1:
+                assert time.perf_counter() < deadline, "a comment was not tallied in 20 s"
+                await asyncio.sleep(0.01)
+            return time.perf_counter() - started
+
+        for _ in range(3):  # warm-up: connections, the consumer's first fetch
+            await one()
+        latencies = sorted([await one() for _ in range(20)])
+        p95 = latencies[18]  # the 19th of 20
+        print(f"comment->tally over 20: median {statistics.median(latencies):.3f}s p95 {p95:.3f}s")
+        assert p95 < 2.5, latencies
 
 
 class TestExactlyOnce:
     async def test_the_same_event_delivered_twice_is_counted_once(
-        self, stack: Stack, client: httpx.AsyncClient, broker: EmbeddedBroker, topic_prefix: str
+        self, stack: Stack, broker: EmbeddedBroker
     ) -> None:
-        document = await stack.publish_draft(client)
-        state = ev.DocumentState(document_id=document["id"], slug="x", title="x", status="open")
-        section = _section(document, "Phần thứ nhất", "II")
+        document = await stack.publish_draft()
+        path = ("Phần thứ nhất", "II")
         duplicate = ev.CommentSubmitted(
             producer="test",
             payload=ev.CommentSubmittedPayload(
-                comment_id=__import__("uuid").uuid4(),
-                document_id=state.document_id,
-                section_id=section,
+                comment_id=uuid.uuid4(),
+                document_id=uuid.UUID(document["id"]),
+                section_id=uuid.UUID(section_id(document, *path)),
                 channel="email",
                 text="Gửi hai lần",
                 submitted_at=ev.utcnow(),
@@ -104,77 +102,96 @@ class TestExactlyOnce:
         try:
             for _ in range(2):
                 await producer.send_and_wait(
-                    topic_name(ev.topics.COMMENTS, topic_prefix),
+                    topic_name(ev.topics.COMMENTS, stack.env["KAFKA_TOPIC_PREFIX"]),
                     ev.serialize_event(duplicate),
                     key=duplicate.key.encode(),
                 )
         finally:
             await producer.stop()
-        await stack.comment(
-            client, document["id"], _section(document, "Phần thứ hai")
-        )  # a later marker
-        tallies = await eventually(
-            lambda: stack.tallies(client, document["id"]), lambda t: t.get(("Phần thứ hai",)) == 1
-        )
-        assert tallies[("Phần thứ nhất", "II")] == 1
+        # Both copies are behind the consumer's committed position before anything is read.
+        await stack.wait_consumed()
+        tallies = await stack.tallies(document["id"])
+        assert tallies[path] == 1
+        assert tallies[("Phần thứ nhất",)] == 1
 
     async def test_an_aggregator_killed_mid_stream_ends_with_exact_totals(
-        self, stack: Stack, client: httpx.AsyncClient
+        self, stack: Stack
     ) -> None:
-        document = await stack.publish_draft(client)
-        section = _section(document, "Phần thứ nhất", "I", "2")
-        for n in range(15):
-            await stack.comment(client, document["id"], section, f"Ý kiến số {n}")
-        stack.stop("aggregator", kill=True)
-        for n in range(15, 30):
-            await stack.comment(client, document["id"], section, f"Ý kiến số {n}")
+        document = await stack.publish_draft()
+        path = ("Phần thứ nhất", "I", "2")
+        section = section_id(document, *path)
+        total = 120
+        sent = 0
+
+        async def send_all() -> None:
+            nonlocal sent
+            for n in range(total):
+                await stack.comment(document["id"], section, f"Ý kiến số {n}")
+                sent += 1
+
+        sender = asyncio.create_task(send_all())
+        try:
+            # Kill at a checked point: some counted, more sent (and more still to come).
+            counted = await eventually(
+                lambda: stack.tallies(document["id"]),
+                lambda t: 0 < t.get(path, 0) < sent and not sender.done(),
+                timeout=60,
+            )
+            stack.stop("aggregator", kill=True)
+            assert 0 < counted[path] < total
+            await sender
+        finally:
+            sender.cancel()
+        assert sent == total
         stack.start("aggregator")
-        await eventually(
-            lambda: stack.tallies(client, document["id"]),
-            lambda t: t.get(("Phần thứ nhất", "I", "2")) == 30,
-            timeout=40,
-        )
-        await stack.comment(client, document["id"], None)  # a marker after everything else
-        final = await eventually(
-            lambda: stack.tallies(client, document["id"]), lambda t: sum(t.values()) >= 0
-        )
-        assert final[("Phần thứ nhất", "I", "2")] == 30
-        assert final[("Phần thứ nhất",)] == 30
+        await stack.wait_consumed()
+        final = await stack.tallies(document["id"])
+        assert final[path] == total
+        assert final[("Phần thứ nhất", "I")] == total
+        assert final[("Phần thứ nhất",)] == total
+        assert final[("Phần thứ hai",)] == 0
+
+
+async def _rebuilt_from_topic(stack: Stack, document_id: str) -> dict[tuple[str, ...], int]:
+    """Stop the aggregator, rebuild its projection from the topics alone, start it again."""
+    from services.aggregator.rebuild import rebuild
+
+    stack.stop("aggregator")
+    await rebuild(stack.settings("aggregator"), lambda done, total: None)
+    stack.start("aggregator")
+    return await stack.tallies(document_id)
 
 
 class TestRestartEverything:
-    async def test_a_broker_that_forgets_everything_loses_no_document_comment_or_tally(
-        self,
-        clean_databases: dict[str, str],
-        topic_prefix: str,
-        tmp_path: Path,
-        client: httpx.AsyncClient,
+    async def test_a_broker_that_forgets_everything_gets_every_event_again(
+        self, make_stack: StackFactory
     ) -> None:
+        """After the broker forgot every topic, the services publish their history again:
+        a projection rebuilt from the topic alone holds the comments sent before."""
         port = free_port()
         broker = start_broker(port)
-        stack = Stack(stack_env(clean_databases, broker.bootstrap, topic_prefix), tmp_path).start()
+        stack = make_stack(broker.bootstrap).start()
         try:
-            document = await stack.publish_draft(client)
-            first = _section(document, "Phần thứ nhất", "I", "1", "1.1")
+            document = await stack.publish_draft()
+            first = ("Phần thứ nhất", "I", "1", "1.1")
             for _ in range(3):
-                await stack.comment(client, document["id"], first)
-            await eventually(
-                lambda: stack.tallies(client, document["id"]),
-                lambda t: t.get(("Phần thứ nhất", "I", "1", "1.1")) == 3,
-            )
+                await stack.comment(document["id"], section_id(document, *first))
+            await eventually(lambda: stack.tallies(document["id"]), lambda t: t.get(first) == 3)
             stack.stop()
             broker.stop()  # Tansu forgets every topic, message and committed offset
             broker = start_broker(port)
             stack.start()
-            second = _section(document, "Phần thứ hai", "I")
-            await stack.comment(client, document["id"], second)
-            tallies = await eventually(
-                lambda: stack.tallies(client, document["id"]),
-                lambda t: t.get(("Phần thứ hai", "I")) == 1,
-                timeout=40,
+            second = ("Phần thứ hai", "I")
+            await stack.comment(document["id"], section_id(document, second[0], second[1]))
+            await eventually(lambda: stack.tallies(document["id"]), lambda t: t.get(second) == 1)
+            # The aggregator's database still remembers the first three; the topic must too.
+            rebuilt: dict[tuple[str, ...], Any] = await eventually(
+                lambda: _rebuilt_from_topic(stack, document["id"]),
+                lambda t: t.get(first) == 3 and t.get(second) == 1,
+                timeout=60,
             )
-            assert tallies[("Phần thứ nhất", "I", "1", "1.1")] == 3
-            listed = (await client.get(f"{stack.url('documents')}/api/documents")).json()
+            assert rebuilt[("Phần thứ nhất",)] == 3
+            listed = (await stack.client.get(f"{stack.url('documents')}/api/documents")).json()
             assert [d["id"] for d in listed] == [document["id"]]
         finally:
             stack.stop()
@@ -183,56 +200,33 @@ class TestRestartEverything:
 
 class TestBrokerBlip:
     async def test_events_lost_in_a_restart_the_relay_never_saw_are_published_again(
-        self,
-        clean_databases: dict[str, str],
-        topic_prefix: str,
-        tmp_path: Path,
-        client: httpx.AsyncClient,
+        self, make_stack: StackFactory
     ) -> None:
         """The broker restarts between two relay batches: no send fails, yet it lost them."""
-        from sqlalchemy import func, select
-
-        from shared.db import create_engine
-        from shared.outbox import OutboxMessage
-
         port = free_port()
         broker = start_broker(port)
-        stack = Stack(stack_env(clean_databases, broker.bootstrap, topic_prefix), tmp_path).start()
-        engine = create_engine(clean_databases["feedback"])
-
-        async def unsent() -> int:
-            async with engine.connect() as conn:
-                query = (
-                    select(func.count())
-                    .select_from(OutboxMessage)
-                    .where(
-                        OutboxMessage.sent_at.is_(None)  # type: ignore[union-attr]
-                    )
-                )
-                return int((await conn.execute(query)).scalar_one())
-
+        stack = make_stack(broker.bootstrap).start()
+        path = ("Phần thứ hai", "I")
         try:
-            document = await stack.publish_draft(client)
-            section = _section(document, "Phần thứ hai", "I")
-            await stack.comment(client, document["id"], section)
-            await eventually(
-                lambda: stack.tallies(client, document["id"]),
-                lambda t: t.get(("Phần thứ hai", "I")) == 1,
-            )
+            document = await stack.publish_draft()
+            section = section_id(document, *path)
+            await stack.comment(document["id"], section)
+            await eventually(lambda: stack.tallies(document["id"]), lambda t: t.get(path) == 1)
             stack.stop("aggregator")  # what follows stays unconsumed on the broker
             for n in range(5):
-                await stack.comment(client, document["id"], section, f"Trước sự cố {n}")
-            await eventually(unsent, lambda count: count == 0)
+                await stack.comment(document["id"], section, f"Trước sự cố {n}")
+            # published (acked by the broker) before it goes: it is now on the topic only
+            await eventually(stack.consumer_lag, lambda lag: lag == 5)
             broker.stop()
             broker = start_broker(port)  # back at once, empty
-            await stack.comment(client, document["id"], section, "Ngay sau sự cố")
+            await stack.comment(document["id"], section, "Ngay sau sự cố")
             stack.start("aggregator")
             await eventually(
-                lambda: stack.tallies(client, document["id"]),
-                lambda t: t.get(("Phần thứ hai", "I")) == 7,
-                timeout=60,
+                lambda: stack.tallies(document["id"]), lambda t: t.get(path) == 7, timeout=60
             )
+            await stack.wait_consumed()
+            rebuilt = await _rebuilt_from_topic(stack, document["id"])
+            assert rebuilt[path] == 7
         finally:
-            await engine.dispose()
             stack.stop()
             broker.stop()

@@ -49,6 +49,10 @@ class Intake:
             await s.commit()
         return state
 
+    async def send_form(self, form: dict[str, str], **kwargs: Any) -> httpx.Response:
+        """Post the form as a browser does: follow the 303 to the receipt page."""
+        return await self.client.post("/comments", data=form, follow_redirects=True, **kwargs)
+
     def token(self, state: ev.DocumentState) -> str:
         return form_tokens.issue(self.settings.signing_keys, state.document_id)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from starlette.requests import Request
 
@@ -85,9 +86,22 @@ class TestBodySize:
 
 
 class TestRatePerHour:
-    async def _post(self, intake: Intake, state: ev.DocumentState, forwarded: str = "") -> int:
+    async def _post(
+        self,
+        intake: Intake,
+        state: ev.DocumentState,
+        forwarded: str = "",
+        *,
+        token: str | None = None,
+        **fields: str,
+    ) -> int:
+        """A new comment each time (a new text), so none is a repeat of another."""
         headers = {"x-forwarded-for": forwarded} if forwarded else {}
-        response = await intake.client.post("/comments", data=intake.form(state), headers=headers)
+        self.sent = getattr(self, "sent", 0) + 1
+        form = intake.form(state, text=f"Ý kiến số {self.sent}", **fields)
+        if token is not None:
+            form["form_token"] = token
+        response = await intake.client.post("/comments", data=form, headers=headers)
         self.last = response
         return int(response.status_code)
 
@@ -96,16 +110,34 @@ class TestRatePerHour:
     ) -> None:
         async with running_intake(make_intake(rate_limit_per_hour=3)) as intake:
             state = await intake.catalogue(document_state())
-            assert [await self._post(intake, state) for _ in range(3)] == [201, 201, 201]
+            assert [await self._post(intake, state) for _ in range(3)] == [303, 303, 303]
             assert await self._post(intake, state) == 429
-            assert "Bạn đã gửi 3 ý kiến trong một giờ qua" in self.last.text
-            assert "Đề nghị bổ sung số liệu về giảm nghèo.</textarea>" in self.last.text
+            assert "Đã có 3 ý kiến gửi từ địa chỉ mạng này trong một giờ qua" in self.last.text
+            assert f"Ý kiến số {self.sent}</textarea>" in self.last.text
             api = await intake.client.post(
                 "/api/comments", json={"document_id": str(state.document_id), "text": "Thêm"}
             )
             assert api.status_code == 429
-            assert "Bạn đã gửi 3 ý kiến" in api.json()["detail"]
+            assert "Đã có 3 ý kiến" in api.json()["detail"]
             assert await intake.stored() == (3, 3, 0)
+
+    async def test_a_restart_does_not_reset_the_address_limit(
+        self, make_intake: IntakeFactory
+    ) -> None:
+        settings = make_intake(rate_limit_per_hour=2)
+        async with running_intake(settings) as intake:
+            state = await intake.catalogue(document_state())
+            assert [await self._post(intake, state) for _ in range(2)] == [303, 303]
+        async with running_intake(settings) as restarted:
+            assert await self._post(restarted, state) == 429
+
+    async def test_a_refused_comment_does_not_use_up_the_limit(
+        self, make_intake: IntakeFactory
+    ) -> None:
+        async with running_intake(make_intake(rate_limit_per_hour=1)) as intake:
+            state = await intake.catalogue(document_state())
+            assert await self._post(intake, state, email="sai@") == 422
+            assert await self._post(intake, state) == 303
 
     async def test_a_forged_forwarded_for_does_not_escape_the_limit(
         self, make_intake: IntakeFactory
@@ -113,7 +145,7 @@ class TestRatePerHour:
         async with running_intake(make_intake(rate_limit_per_hour=2)) as intake:
             state = await intake.catalogue(document_state())
             codes = [await self._post(intake, state, f"203.0.113.{n}") for n in range(3)]
-            assert codes == [201, 201, 429]
+            assert codes == [303, 303, 429]
 
     async def test_behind_a_trusted_proxy_each_citizen_has_their_own_limit(
         self, make_intake: IntakeFactory
@@ -121,6 +153,66 @@ class TestRatePerHour:
         settings = make_intake(rate_limit_per_hour=1, trusted_proxies="127.0.0.1/32")
         async with running_intake(settings) as intake:
             state = await intake.catalogue(document_state())
-            assert await self._post(intake, state, "203.0.113.1") == 201
-            assert await self._post(intake, state, "203.0.113.2") == 201
+            assert await self._post(intake, state, "203.0.113.1") == 303
+            assert await self._post(intake, state, "203.0.113.2") == 303
             assert await self._post(intake, state, "203.0.113.1") == 429
+
+
+class TestSharedAddress:
+    async def test_forty_people_behind_one_office_address_all_get_through(
+        self, intake: Intake
+    ) -> None:
+        """Defaults: a commune office's 40 people, three comments each, in one hour."""
+        state = await intake.catalogue(document_state())
+        for person in range(40):
+            async with httpx.AsyncClient(  # each their own browser, own reading page
+                transport=httpx.ASGITransport(app=intake.app), base_url="http://gopy.test:8002"
+            ) as browser:
+                token = intake.token(state)
+                for n in range(3):
+                    form = intake.form(state, text=f"Người {person}, ý kiến {n}")
+                    response = await browser.post("/comments", data={**form, "form_token": token})
+                    assert response.status_code == 303, response.text
+        assert (await intake.stored())[0] == 120
+
+    async def test_one_page_is_stopped_behind_a_shared_address(
+        self, make_intake: IntakeFactory
+    ) -> None:
+        settings = make_intake(rate_limit_per_page_hour=3, rate_limit_per_browser_hour=100)
+        async with running_intake(settings) as intake:
+            state = await intake.catalogue(document_state())
+            token = intake.token(state)
+            rate = TestRatePerHour()
+            codes = [await rate._post(intake, state, token=token) for _ in range(4)]
+            assert codes == [303, 303, 303, 429]
+            assert "từ trình duyệt này" in rate.last.text
+            # Another person in the same office (own page, own browser) is not held back.
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=intake.app), base_url="http://gopy.test:8002"
+            ) as other:
+                form = intake.form(state, text="Ý kiến của người khác")
+                assert (await other.post("/comments", data=form)).status_code == 303
+
+    async def test_one_browser_is_stopped_whatever_page_it_sends_from(
+        self, make_intake: IntakeFactory
+    ) -> None:
+        settings = make_intake(rate_limit_per_page_hour=100, rate_limit_per_browser_hour=2)
+        async with running_intake(settings) as intake:
+            state = await intake.catalogue(document_state())
+            rate = TestRatePerHour()
+            codes = [await rate._post(intake, state, token=intake.token(state)) for _ in range(3)]
+            assert codes == [303, 303, 429]
+            assert "từ trình duyệt này" in rate.last.text
+
+    async def test_one_sender_is_stopped_on_the_api_too(self, make_intake: IntakeFactory) -> None:
+        async with running_intake(make_intake(rate_limit_per_sender_hour=2)) as intake:
+            state = await intake.catalogue(document_state())
+            codes = []
+            for n in range(3):
+                body = {
+                    "document_id": str(state.document_id),
+                    "text": f"Ý kiến {n}",
+                    "email": "Mot.Nguoi@example.vn" if n % 2 else "mot.nguoi@example.vn",
+                }
+                codes.append((await intake.client.post("/api/comments", json=body)).status_code)
+            assert codes == [201, 201, 429]

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,16 +11,7 @@ from services.feedback import service
 from services.feedback.models import Comment, MailMessage
 from services.feedback.retention import erase_personal_data
 from shared import events as ev
-from shared.db import create_engine, session_factory
 from tests.factories import document_state, published
-
-
-@pytest.fixture
-async def session(clean_databases: dict[str, str]) -> AsyncIterator[AsyncSession]:
-    engine = create_engine(clean_databases["feedback"])
-    async with session_factory(engine)() as s:
-        yield s
-    await engine.dispose()
 
 
 async def _comment_with_details(session: AsyncSession, state: ev.DocumentState) -> Comment:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -13,17 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.feedback import service
 from services.feedback.models import Comment
 from shared import events as ev
-from shared.db import create_engine, session_factory
 from shared.outbox import OutboxMessage
 from tests.factories import document_state, published
-
-
-@pytest.fixture
-async def session(clean_databases: dict[str, str]) -> AsyncIterator[AsyncSession]:
-    engine = create_engine(clean_databases["feedback"])
-    async with session_factory(engine)() as s:
-        yield s
-    await engine.dispose()
 
 
 async def _catalogue(session: AsyncSession, state: ev.DocumentState) -> None:

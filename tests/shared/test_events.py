@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
+from typing import get_args
 
 import pytest
 
 from shared import events as ev
+from shared import outbox
 
 SNAPSHOT = Path(__file__).parent / "event_schemas.json"
 
@@ -81,6 +84,23 @@ class TestRoundTrip:
     def test_vietnamese_text_travels_as_utf8(self) -> None:
         raw = ev.serialize_event(_samples()[4])
         assert "Góp ý về mục I".encode() in raw
+
+    @pytest.mark.parametrize("event", _samples(), ids=lambda e: e.type)
+    def test_the_relay_publishes_the_same_bytes_tests_produce(self, event: ev.EnvelopeBase) -> None:
+        """One encoder: what the outbox stores, the relay sends as serialize_event would."""
+        rows: list[outbox.OutboxMessage] = []
+        session = SimpleNamespace(add=rows.append)
+        outbox.add(session, ev.topics.COMMENTS, event)  # type: ignore[arg-type]
+        assert ev.serialize_body(rows[0].body) == ev.serialize_event(event)
+
+
+class TestVocabulary:
+    def test_the_channel_list_is_the_channel_type(self) -> None:
+        assert ev.CHANNELS == get_args(ev.Channel) == ("web", "email", "post")
+
+    def test_the_personal_fields_are_those_a_document_may_require(self) -> None:
+        assert set(ev.PERSONAL_FIELD_LABELS) == set(ev.PERSONAL_FIELDS)
+        assert not {"name", "organisation", "email", "phone", "address"} ^ set(ev.PERSONAL_FIELDS)
 
 
 def test_json_schema_matches_snapshot() -> None:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from shared.auth import ROLE_LABELS, ROLES
+from shared.client_address import client_address
 from shared.security import CSRF_FIELD, csrf_token
 from shared.text import vn_datetime
 
@@ -27,5 +28,5 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
 
 
 def client_ip(request: Request) -> str:
-    """The caller's address (uvicorn's proxy-headers support fills it behind a proxy)."""
-    return request.client.host if request.client else "unknown"
+    """The caller's address, by the rule every service shares (trusted proxies only)."""
+    return client_address(request, request.app.state.runtime.settings.trusted_proxies)

@@ -12,13 +12,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.documents import revisions, service
 from services.documents.admin_views import render_admin
-from services.documents.deps import AdminDep, DocumentDep, MaxUploadDep, SessionDep
+from services.documents.deps import AdminDep, DocumentDep, SessionDep, UploadLimitsDep
 from services.documents.models import Document
 from services.documents.upload import import_upload, read_limited
 from services.documents.views import section_tree
 from shared import audit
 from shared.auth import Staff
-from shared.events import utcnow
+from shared.events import PERSONAL_FIELD_LABELS, utcnow
 from shared.security import CsrfProtected
 from shared.text import LOCAL_TZ
 from shared.web import DomainError
@@ -63,7 +63,7 @@ async def _detail(
         revisions=await revisions.revisions_of(session, document),
         me=staff,
         error=error,
-        personal_fields=service.PERSONAL_FIELDS,
+        personal_fields=PERSONAL_FIELD_LABELS,
         default_opens=opens.isoformat(),
         default_closes=closes.isoformat(),
     )
@@ -79,12 +79,15 @@ async def import_file(
     request: Request,
     session: SessionDep,
     staff: AdminDep,
-    max_bytes: MaxUploadDep,
+    limits: UploadLimitsDep,
     file: Annotated[UploadFile, File()],
 ) -> Response:
     try:
         document, created = await import_upload(
-            session, file.filename or "du-thao.txt", await read_limited(file, max_bytes), max_bytes
+            session,
+            file.filename or "du-thao.txt",
+            await read_limited(file, limits.max_bytes),
+            limits,
         )
     except DomainError as exc:
         return await _index(request, session, staff, exc.status_code, exc.message)
@@ -183,7 +186,7 @@ async def upload_revision(
     document: DocumentDep,
     session: SessionDep,
     staff: AdminDep,
-    max_bytes: MaxUploadDep,
+    limits: UploadLimitsDep,
     file: Annotated[UploadFile, File()],
 ) -> Response:
     try:
@@ -191,8 +194,8 @@ async def upload_revision(
             session,
             document,
             file.filename or "du-thao.txt",
-            await read_limited(file, max_bytes),
-            max_bytes=max_bytes,
+            await read_limited(file, limits.max_bytes),
+            limits=limits,
             by=staff.label,
         )
     except DomainError as exc:
@@ -218,10 +221,10 @@ async def apply_revision(
     document: DocumentDep,
     session: SessionDep,
     staff: AdminDep,
-    max_bytes: MaxUploadDep,
+    limits: UploadLimitsDep,
 ) -> Response:
     revision = await revisions.get_revision(session, document, revision_id)
-    await revisions.apply_revision(session, document, revision, max_bytes=max_bytes)
+    await revisions.apply_revision(session, document, revision, limits=limits)
     audit.record(
         session,
         staff,

@@ -5,7 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from services.documents import service
-from services.documents.deps import AdminDep, DocumentDep, SessionDep
+from services.documents.deps import (
+    AdminDep,
+    DocumentDep,
+    SessionDep,
+    UploadLimitsDep,
+    ViewerDep,
+    VisibleDocumentDep,
+)
 from services.documents.schemas import (
     DocumentPublic,
     DocumentSummary,
@@ -13,6 +20,7 @@ from services.documents.schemas import (
     SectionPublic,
     WindowOpen,
 )
+from services.documents.upload import import_text
 from shared import audit
 from shared.web import DomainError
 
@@ -20,15 +28,16 @@ router = APIRouter(prefix="/api")
 
 
 @router.get("/documents", response_model=list[DocumentSummary])
-async def list_documents(session: SessionDep) -> list[DocumentSummary]:
+async def list_documents(session: SessionDep, staff: ViewerDep) -> list[DocumentSummary]:
+    """Published documents (open or closed); staff also see drafts."""
     return [
         DocumentSummary.model_validate(d, from_attributes=True)
-        for d in await service.list_documents(session)
+        for d in await service.list_documents(session, include_drafts=staff is not None)
     ]
 
 
 @router.get("/documents/{document_id}", response_model=DocumentPublic)
-async def get_document(document: DocumentDep, session: SessionDep) -> DocumentPublic:
+async def get_document(document: VisibleDocumentDep, session: SessionDep) -> DocumentPublic:
     sections = await service.sections_of(session, document.id)
     return DocumentPublic(
         id=document.id,
@@ -45,9 +54,9 @@ async def get_document(document: DocumentDep, session: SessionDep) -> DocumentPu
 
 @router.post("/documents", response_model=DocumentSummary, status_code=status.HTTP_201_CREATED)
 async def import_document(
-    body: DraftImport, session: SessionDep, staff: AdminDep
+    body: DraftImport, session: SessionDep, staff: AdminDep, limits: UploadLimitsDep
 ) -> DocumentSummary:
-    document, created = await service.import_draft(session, body.text, body.source_name)
+    document, created = await import_text(session, body.text, body.source_name, limits)
     if created:
         audit.record(session, staff, "document.imported", "document", document.id)
     return DocumentSummary.model_validate(document, from_attributes=True)

@@ -6,24 +6,25 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from services.documents import service
-from services.documents.deps import SessionDep, runtime_of
+from services.documents.deps import SessionDep, ViewerDep, runtime_of
 from services.documents.views import render, required_fields, section_tree, window_state
 from shared import form_tokens
+from shared.events import MAX_COMMENT_CHARS
 
 router = APIRouter()
-# The feedback service enforces its own limit; the form only mirrors it for the browser.
-MAX_COMMENT_CHARS = 20_000
 
 
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request, session: SessionDep) -> HTMLResponse:
-    documents = [d for d in await service.list_documents(session) if d.status != "draft"]
+    documents = await service.list_documents(session, include_drafts=False)
     return render(request, "documents/index.html", documents=documents)
 
 
 @router.get("/d/{slug}", response_class=HTMLResponse)
-async def read_document(request: Request, slug: str, session: SessionDep) -> HTMLResponse:
-    document = await service.get_by_slug(session, slug)
+async def read_document(
+    request: Request, slug: str, session: SessionDep, staff: ViewerDep
+) -> HTMLResponse:
+    document = await service.get_by_slug(session, slug, include_drafts=staff is not None)
     sections = await service.sections_of(session, document.id)
     settings = runtime_of(request).settings
     state = window_state(document)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, UploadFile, status
 
 from services.documents import revisions
-from services.documents.deps import AdminDep, DocumentDep, MaxUploadDep, SessionDep
+from services.documents.deps import AdminDep, DocumentDep, SessionDep, UploadLimitsDep
 from services.documents.schemas import DocumentSummary
 from services.documents.upload import import_upload, read_limited
 from shared import audit
@@ -22,12 +22,12 @@ router = APIRouter(prefix="/api")
 async def upload_document(
     session: SessionDep,
     staff: AdminDep,
-    max_bytes: MaxUploadDep,
+    limits: UploadLimitsDep,
     file: Annotated[UploadFile, File()],
 ) -> DocumentSummary:
     """Import a new draft from a .txt or .docx file; it stays a draft until opened."""
     document, created = await import_upload(
-        session, file.filename or "du-thao.txt", await read_limited(file, max_bytes), max_bytes
+        session, file.filename or "du-thao.txt", await read_limited(file, limits.max_bytes), limits
     )
     if created:
         audit.record(session, staff, "document.imported", "document", document.id)
@@ -36,7 +36,7 @@ async def upload_document(
 
 @router.post("/documents/{document_id}/revisions", status_code=status.HTTP_201_CREATED)
 async def propose_revision(
-    max_bytes: MaxUploadDep,
+    limits: UploadLimitsDep,
     document: DocumentDep,
     session: SessionDep,
     staff: AdminDep,
@@ -47,8 +47,8 @@ async def propose_revision(
         session,
         document,
         file.filename or "du-thao.txt",
-        await read_limited(file, max_bytes),
-        max_bytes=max_bytes,
+        await read_limited(file, limits.max_bytes),
+        limits=limits,
         by=staff.subject,
     )
     return {"revision_id": str(revision.id), **revision.report}
@@ -58,12 +58,12 @@ async def propose_revision(
     "/documents/{document_id}/revisions/{revision_id}/apply", response_model=DocumentSummary
 )
 async def apply_revision(
-    max_bytes: MaxUploadDep,
+    limits: UploadLimitsDep,
     revision_id: uuid.UUID,
     document: DocumentDep,
     session: SessionDep,
     _staff: AdminDep,
 ) -> DocumentSummary:
     revision = await revisions.get_revision(session, document, revision_id)
-    await revisions.apply_revision(session, document, revision, max_bytes=max_bytes)
+    await revisions.apply_revision(session, document, revision, limits=limits)
     return DocumentSummary.model_validate(document, from_attributes=True)

@@ -1,5 +1,8 @@
 """``make run``: the embedded broker, migrations, the sample draft, and the three services.
 
+It says "running" only once the sample draft can be commented on and tallied: documents
+starts first and is ready when it has published what it owed (the imported draft); then
+feedback and the aggregator are ready when their consumers have caught up with that.
 Ctrl-C stops the services first, then the broker, so no process is left behind.
 Running it again reuses the databases under var/ and does not import the draft twice.
 """
@@ -12,16 +15,23 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 
+from devrun.readiness import NotReady, wait_ready
+from services.documents.__main__ import import_file
 from shared import migrate
+from shared.auth import issue_token
 from shared.broker import EmbeddedBroker, start_broker
-from shared.config import VAR_DIR
+from shared.config import VAR_DIR, ServiceSettings
 
 SAMPLE = Path("samples/dien-bien-du-thao-bao-cao-chinh-tri-2020.txt")
+# Publishers before their consumers: documents' events are on the broker before the
+# others start, so their readiness (caught up as of start-up) includes the sample draft.
 SERVICES = {"documents": 8001, "feedback": 8002, "aggregator": 8003}
+STAGES = (("documents",), ("feedback", "aggregator"))
 OPEN_DAYS = 30
 
 
@@ -39,6 +49,7 @@ def start_service(name: str, port: int, env: dict[str, str]) -> subprocess.Popen
             "--port",
             str(port),
             "--no-access-log",
+            "--no-proxy-headers",
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -47,20 +58,26 @@ def start_service(name: str, port: int, env: dict[str, str]) -> subprocess.Popen
     )
 
 
-def wait_healthy(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"service on port {port} did not become healthy; see var/*.log")
+def url_of(name: str) -> str:
+    return f"http://127.0.0.1:{SERVICES[name]}"
+
+
+def check_tallied(document_id: str) -> None:
+    """The aggregator answers the sample's tallies; readiness promised it, this proves it."""
+    token = issue_token(
+        ServiceSettings().signing_keys, "make-run", ["reviewer"], ttl=timedelta(minutes=1)
+    )
+    response = httpx.get(
+        f"{url_of('aggregator')}/api/documents/{document_id}/tallies",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    if response.status_code != 200:
+        raise NotReady(f"the aggregator does not know the sample draft: {response.text}")
 
 
 def stop_all(children: list[subprocess.Popen[bytes]], broker: EmbeddedBroker | None) -> None:
-    for child in children:
+    for child in reversed(children):
         if child.poll() is None:
             child.send_signal(signal.SIGTERM)
     for child in children:
@@ -93,14 +110,15 @@ def main() -> int:
     try:
         for name in SERVICES:
             migrate.upgrade(name)
-        from services.documents.__main__ import import_file
-
         os.environ.update(env)
-        print(asyncio.run(import_file(SAMPLE, OPEN_DAYS)))
-        for name, port in SERVICES.items():
-            children.append(start_service(name, port, env))
-        for port in SERVICES.values():
-            wait_healthy(port)
+        document_id, summary = asyncio.run(import_file(SAMPLE, OPEN_DAYS))
+        print(summary)
+        for stage in STAGES:
+            started = {name: start_service(name, SERVICES[name], env) for name in stage}
+            children.extend(started.values())
+            for name, child in started.items():
+                wait_ready(url_of(name), alive=lambda c=child: c.poll() is None)  # type: ignore[misc]
+        check_tallied(document_id)
         print_urls()
         while not stopping and all(c.poll() is None for c in children):
             time.sleep(0.3)
@@ -108,6 +126,9 @@ def main() -> int:
             print("A service stopped unexpectedly; see var/*.log. Stopping the rest.")
             return 1
         return 0
+    except NotReady as exc:
+        print(f"Góp Ý did not start: {exc}. See var/*.log.")
+        return 1
     finally:
         print("Stopping services and broker...")
         stop_all(children, broker)

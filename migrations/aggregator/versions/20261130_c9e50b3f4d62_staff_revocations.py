@@ -1,0 +1,34 @@
+"""staff revocations kept across restarts
+
+Revision ID: c9e50b3f4d62
+Revises: 5b1e0c7d9a21
+Create Date: 2026-11-30 03:20:00.000000+00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+import shared.db
+
+
+revision: str = 'c9e50b3f4d62'
+down_revision: str | None = '5b1e0c7d9a21'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table('staff_revocations',
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('session_epoch', sa.Integer(), nullable=False),
+    sa.Column('expires_at', shared.db.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('kind', 'key')
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('staff_revocations')

@@ -1,0 +1,41 @@
+"""Under CI (``CI=true``) a skipped or expected-to-fail test fails the run: a test that did
+not run proves nothing, and a skip hides a missing browser or service as well as a bug."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+def _enforced() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+class NotRun:
+    """Collects every test that was skipped, xfailed or xpassed, and fails the session."""
+
+    def __init__(self) -> None:
+        self.tests: list[str] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if hasattr(report, "wasxfail"):
+            self.tests.append(f"xfail/xpass: {report.nodeid}")
+        elif report.skipped:
+            self.tests.append(f"skipped: {report.nodeid}")
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.tests and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.tests:
+            terminalreporter.section("tests that did not run: CI fails on these", red=True)
+            for line in self.tests:
+                terminalreporter.line(line, red=True)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _enforced():
+        config.pluginmanager.register(NotRun(), "gopy-no-skips")
