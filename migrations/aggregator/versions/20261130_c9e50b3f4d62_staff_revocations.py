@@ -1,7 +1,7 @@
 """staff revocations kept across restarts
 
 Revision ID: c9e50b3f4d62
-Revises: 5b1e0c7d9a21
+Revises: a7c3e9d41b02
 Create Date: 2026-11-30 03:20:00.000000+00:00
 """
 
@@ -15,7 +15,7 @@ import shared.db
 
 
 revision: str = 'c9e50b3f4d62'
-down_revision: str | None = '5b1e0c7d9a21'
+down_revision: str | None = 'a7c3e9d41b02'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """staff revocations kept across restarts
 
 Revision ID: b8d4fa2e3c51
-Revises: 11b9c270737c
+Revises: 5e1a7c2b9d40
 Create Date: 2026-11-30 03:20:00.000000+00:00
 """
 
@@ -15,7 +15,7 @@ import shared.db
 
 
 revision: str = 'b8d4fa2e3c51'
-down_revision: str | None = '11b9c270737c'
+down_revision: str | None = '5e1a7c2b9d40'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
