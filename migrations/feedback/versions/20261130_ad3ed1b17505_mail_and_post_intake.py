@@ -1,7 +1,7 @@
 """mail and post intake
 
 Revision ID: ad3ed1b17505
-Revises: 5e1a7c2b9d40
+Revises: b8d4fa2e3c51
 Create Date: 2026-11-30 03:12:26.542434+00:00
 """
 
@@ -15,7 +15,7 @@ import shared.db
 
 
 revision: str = 'ad3ed1b17505'
-down_revision: str | None = '5e1a7c2b9d40'
+down_revision: str | None = 'b8d4fa2e3c51'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
