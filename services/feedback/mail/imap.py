@@ -63,6 +63,13 @@ class ImapPoller:
         self._client: IMAPClient | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
+        try:
+            await self._run(stop)
+        except asyncio.CancelledError:
+            self._abandon()
+            raise
+
+    async def _run(self, stop: asyncio.Event) -> None:
         backoff = 1.0
         while not stop.is_set():
             try:
@@ -162,14 +169,25 @@ class ImapPoller:
         await asyncio.to_thread(client.idle)
         try:
             waited = 0.0
-            # Short IDLE checks, so a stop request is noticed within seconds.
+            # Short IDLE checks, so a stop request is noticed within a second.
             while not stop.is_set() and waited < self._account.idle_seconds:
-                responses = await asyncio.to_thread(client.idle_check, 2.0)
-                waited += 2.0
+                responses = await asyncio.to_thread(client.idle_check, 1.0)
+                waited += 1.0
                 if any(b"EXISTS" in r for r in responses if isinstance(r, tuple)):
                     break
-        finally:
-            await asyncio.to_thread(client.idle_done)
+        except asyncio.CancelledError:
+            self._abandon()  # a worker thread may still read the socket: close it under it
+            raise
+        await asyncio.to_thread(client.idle_done)
+
+    def _abandon(self) -> None:
+        """Drop the connection at once (no LOGOUT), so no worker thread outlives the service."""
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.shutdown()
+            except Exception:  # already closed
+                pass
 
     async def _connect(self) -> IMAPClient:
         if self._client is not None:

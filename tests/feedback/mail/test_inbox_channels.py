@@ -74,7 +74,7 @@ class TestSmtpListener:
             rows = await stored(sessions)
             assert len(rows) == 1 and rows[0].raw == raw and rows[0].status == "pending"
             assert (
-                rows[0].envelope_to == [CONSULTATION] and rows[0].message_id == "<a1@example.org>"
+                rows[0].envelope_to == [CONSULTATION] and rows[0].message_id == "a1@example.org"
             )
             assert woken.is_set()
         finally:
@@ -170,7 +170,7 @@ class TestImapPoller:
         await restarted._disconnect()
 
         rows = await stored(sessions)
-        assert [r.message_id for r in rows] == [f"<imap{n}@x>" for n in range(4)]
+        assert [r.message_id for r in rows] == [f"imap{n}@x" for n in range(4)]
         assert all(r.source == "imap" for r in rows)
         async with sessions() as session:
             cursor = (await session.execute(select(ImapCursor))).scalar_one()
