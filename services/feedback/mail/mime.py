@@ -50,7 +50,8 @@ def _unflow(text: str, delsp: bool) -> str:
     """Join the soft line breaks of format=flowed text (RFC 3676)."""
     out: list[str] = []
     for line in text.split("\n"):
-        if out and out[-1].endswith(" ") and not out[-1].startswith(">") and line != "-- ":
+        joinable = out and out[-1].endswith(" ") and out[-1] != "-- "
+        if joinable and not out[-1].startswith(">") and line != "-- ":
             out[-1] = (out[-1][:-1] if delsp else out[-1]) + line
         else:
             out.append(line)

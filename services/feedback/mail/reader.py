@@ -143,6 +143,18 @@ def _letter(message: EmailMessage, limits: Limits, depth: int, deadline: float) 
     return letter
 
 
+def _drop_signed_name(text: str, name: str) -> str:
+    """A last line that is only the sender's name is a signature, not part of the comment."""
+    lines = text.rstrip().split("\n")
+    if len(lines) < 2 or not name:
+        return text
+    last = fold_same_length(lines[-1]).strip(" .,-")
+    full = fold_same_length(name).strip()
+    if last and (last == full or (len(last) >= 3 and full.endswith(" " + last))):
+        return "\n".join(lines[:-1]).rstrip()
+    return text
+
+
 def _too_large(raw: bytes, limits: Limits) -> ParsedMessage:
     headers = BytesHeaderParser(policy=policy.default).parsebytes(raw[:65536])
     assert isinstance(headers, EmailMessage)
@@ -191,7 +203,7 @@ def read_message(
     if letter.sender_email and letter.sender_email != email:
         result.forwarded_by = email
         result.sender_email, result.sender_name = letter.sender_email, letter.sender_name
-    text = tidy(letter.text)[: limits.max_comment_chars]
+    text = _drop_signed_name(tidy(letter.text), result.sender_name)[: limits.max_comment_chars]
     result.text = text
     subject_for_sections = " ".join(s for s in (subject, letter.subject) if s)
     if letter.truncated:

@@ -81,6 +81,18 @@ def _narrow(
     return candidates
 
 
+def _with_ancestors(catalogue: Catalogue, entries: list[CatalogueEntry]) -> list[CatalogueEntry]:
+    """Each entry followed by its ancestors, nearest first: the context to narrow by."""
+    by_path = {e.path: e for e in catalogue.entries}
+    out: list[CatalogueEntry] = []
+    for entry in entries:
+        for depth in range(len(entry.path), 0, -1):
+            ancestor = by_path.get(entry.path[:depth])
+            if ancestor is not None and ancestor not in out:
+                out.append(ancestor)
+    return out
+
+
 def _where(entries: list[CatalogueEntry]) -> str:
     return "; ".join(" › ".join(e.path) for e in entries[:5])
 
@@ -166,9 +178,11 @@ def find_mentions(
     mentions: list[Mention] = []
     for ref in find_label_references(text, folded):
         candidates = _label_candidates(catalogue, ref)
-        resolved_before = [m.entries[0] for m in reversed(mentions) if len(m.entries) == 1]
         if len(candidates) > 1:
-            candidates = _narrow(catalogue, candidates, resolved_before + context)
+            nearby = [m.entries[0] for m in reversed(mentions) if len(m.entries) == 1]
+            candidates = _narrow(
+                catalogue, candidates, _with_ancestors(catalogue, nearby + context)
+            )
         mentions.append(Mention(ref.start, ref.display, candidates, explicit=True))
     mentions += _quoted_mentions(catalogue, text)
     mentions += _appendix_mentions(catalogue, folded)
