@@ -1,0 +1,118 @@
+"""The reader's judgements and bounds, and the command on a .docx draft."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from services.feedback.__main__ import main
+from services.feedback.mail import DedupState, Limits, read_message
+from services.feedback.mail.catalogue import Catalogue
+
+from .build_corpus import docx_bytes, mixed, plain
+
+
+def _raw(body: str, extra: str = "", subject: str = "Góp ý", sender: str = "An <an@x.vn>") -> bytes:
+    return plain(sender, subject, "m1@x.vn", body, extra=extra)
+
+
+class TestNotComments:
+    @pytest.mark.parametrize(
+        "extra, subject",
+        [
+            ("Auto-Submitted: auto-generated\n", "Góp ý"),
+            ("Precedence: junk\n", "Góp ý"),
+            ("Precedence: list\n", "Góp ý"),
+            ("X-Autorespond: 1\n", "Góp ý"),
+            ("", "Automatic reply: Góp ý dự thảo"),
+            ("", "Re: Trả lời tự động: vắng mặt"),
+        ],
+    )
+    def test_machine_sent(self, catalogue: Catalogue, extra: str, subject: str) -> None:
+        raw = _raw("Tôi đang vắng mặt.", extra=extra, subject=subject)
+        parsed = read_message(raw, catalogue, DedupState())
+        assert parsed.outcome == "not_a_comment" and parsed.reason
+
+    def test_auto_submitted_no_is_a_person(self, catalogue: Catalogue) -> None:
+        raw = _raw("Dự thảo cần ngắn hơn.", extra="Auto-Submitted: no\n")
+        assert read_message(raw, catalogue, DedupState()).outcome == "accepted"
+
+
+class TestSpam:
+    def test_links_and_gambling_words(self, catalogue: Catalogue) -> None:
+        body = "Nhà cái casino uy tín http://a.example http://b.example http://c.example"
+        parsed = read_message(_raw(body), catalogue, DedupState())
+        assert parsed.outcome == "rejected_spam"
+        assert "casino" in parsed.reason
+
+    def test_a_comment_with_a_link_is_not_spam(self, catalogue: Catalogue) -> None:
+        body = (
+            "Mục 1.3 phần thứ hai: đường Mường Nhé xuống cấp, xem ảnh tại "
+            "http://anh.example/duong. Đề nghị sửa sớm."
+        )
+        assert read_message(_raw(body), catalogue, DedupState()).outcome == "accepted"
+
+
+class TestBounds:
+    def test_an_oversized_message_is_quarantined_not_dropped(self, catalogue: Catalogue) -> None:
+        raw = _raw("Dự thảo cần ngắn hơn. " * 200)
+        parsed = read_message(raw, catalogue, DedupState(), Limits(max_bytes=1000))
+        assert parsed.outcome == "quarantined"
+        assert parsed.sender_email == "an@x.vn" and "quá lớn" in parsed.reason
+
+    def test_too_many_parts_is_quarantined(self, catalogue: Catalogue) -> None:
+        files = [(f"a{i}.txt", "text/plain", b"x") for i in range(10)]
+        raw = mixed("An <an@x.vn>", "Góp ý", "m2@x.vn", "Nội dung", files)
+        parsed = read_message(raw, catalogue, DedupState(), Limits(max_parts=5))
+        assert parsed.outcome == "quarantined"
+
+    def test_a_damaged_word_file_does_not_stop_the_message(self, catalogue: Catalogue) -> None:
+        raw = mixed(
+            "An <an@x.vn>",
+            "Góp ý",
+            "m3@x.vn",
+            "Xem file đính kèm.",
+            [("y_kien.docx", "application/octet-stream", b"PK\x03\x04 not really a zip")],
+        )
+        parsed = read_message(raw, catalogue, DedupState())
+        assert parsed.outcome == "accepted"
+        assert parsed.attachments == ["y_kien.docx"]
+
+    def test_body_with_substance_wins_over_the_attachment(self, catalogue: Catalogue) -> None:
+        body = "Tôi thấy dự thảo cần bổ sung nhiều về giáo dục vùng cao, nhất là trường bán trú."
+        raw = mixed(
+            "An <an@x.vn>",
+            "Góp ý",
+            "m4@x.vn",
+            body,
+            [("phu_luc.docx", "application/octet-stream", docx_bytes(["Ảnh hoạt động"]))],
+        )
+        parsed = read_message(raw, catalogue, DedupState())
+        assert [c.text for c in parsed.comments] == [body]
+
+
+class TestCommandOnDocx:
+    def test_a_docx_draft_gives_the_catalogue(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        document = Document()
+        for line in ("DỰ THẢO BÁO CÁO", "I. KẾT QUẢ", "1. Nông nghiệp", "Lúa tăng.",
+                     "II. NHIỆM VỤ", "1. Giao thông", "Làm đường."):  # fmt: skip
+            document.add_paragraph(line)
+        buffer = io.BytesIO()
+        document.save(buffer)
+        draft = tmp_path / "du_thao.docx"
+        draft.write_bytes(buffer.getvalue())
+        message = tmp_path / "a.eml"
+        message.write_bytes(_raw("Mục 1, phần II: làm đường bê tông."))
+        assert main(["parse-email", "--document", str(draft), str(message)]) == 0
+        record = json.loads(capsys.readouterr().out)
+        assert record["outcome"] == "accepted"
+        assert record["comments"] == [
+            {"section": ["II", "1"], "text": "Mục 1, phần II: làm đường bê tông."}
+        ]
+        assert record["sender_email"] == "an@x.vn" and record["sender_name"] == "An"
