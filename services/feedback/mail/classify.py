@@ -14,7 +14,7 @@ is mostly links; a message that names a section of the draft never counts as spa
 from __future__ import annotations
 
 import re
-from email.message import EmailMessage
+from email.message import Message
 
 from .text import fold_same_length
 
@@ -35,7 +35,7 @@ _SPAM_PHRASES = re.compile(
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
-def not_a_comment_reason(message: EmailMessage, sender_email: str, subject: str) -> str | None:
+def not_a_comment_reason(message: Message, sender_email: str, subject: str) -> str | None:
     """Why this message is machine-sent rather than a citizen's comment, or None."""
     auto = str(message.get("Auto-Submitted", "") or "").strip().lower()
     if auto and auto != "no":
@@ -58,9 +58,7 @@ def not_a_comment_reason(message: EmailMessage, sender_email: str, subject: str)
     return None
 
 
-def spam_reason(
-    message: EmailMessage, subject: str, text: str, names_a_section: bool
-) -> str | None:
+def spam_reason(message: Message, subject: str, text: str, names_a_section: bool) -> str | None:
     """Why this message is obvious spam, or None; the judgement is stated in the reason."""
     flag = str(message.get("X-Spam-Flag", "") or "").strip().lower()
     if flag == "yes":

@@ -12,19 +12,19 @@ import re
 import time
 from dataclasses import dataclass, field
 from email import policy
-from email.message import EmailMessage
+from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
-from email.utils import getaddresses
 from typing import Literal
 
 from .attachments import attachment_text
 from .catalogue import Catalogue
 from .classify import not_a_comment_reason, spam_reason
 from .dedup import DedupState, content_key
+from .headers import first_address, header_text
 from .mime import Content, extract_content
 from .quotes import split_inline_forward, strip_quotes, strip_signature
 from .sections import resolve_sections
-from .text import fold_same_length, nfc, tidy
+from .text import fold_same_length, tidy
 
 Outcome = Literal["accepted", "quarantined", "duplicate", "rejected_spam", "not_a_comment"]
 _POINTER = re.compile(
@@ -71,25 +71,6 @@ class ParsedMessage:
     content_key: str = ""
 
 
-def _address(message: EmailMessage, header: str) -> tuple[str, str]:
-    """(name, e-mail) of the first address in ``header``, tolerant of broken headers."""
-    try:
-        values = [str(v) for v in message.get_all(header, [])]
-    except (TypeError, ValueError, IndexError):
-        return "", ""
-    for name, email in getaddresses(values):
-        if "@" in email:
-            return nfc(name.strip().strip('"')), email.strip().lower()
-    return "", ""
-
-
-def _header(message: EmailMessage, name: str) -> str:
-    try:
-        return nfc(" ".join(str(message.get(name, "") or "").split()))
-    except (TypeError, ValueError, IndexError):
-        return ""
-
-
 def _only_points_to_attachment(body: str) -> bool:
     folded = fold_same_length(body)
     return not body.strip() or (len(body) <= _POINTER_MAX and bool(_POINTER.search(folded)))
@@ -106,7 +87,7 @@ class _Letter:
     truncated: bool = False
 
 
-def _letter(message: EmailMessage, limits: Limits, depth: int, deadline: float) -> _Letter:
+def _letter(message: Message, limits: Limits, depth: int, deadline: float) -> _Letter:
     """The citizen's own words in ``message``, following forwards to the original."""
     content: Content = extract_content(message, limits.max_parts)
     letter = _Letter(truncated=content.truncated)
@@ -114,8 +95,8 @@ def _letter(message: EmailMessage, limits: Limits, depth: int, deadline: float) 
         inner = content.forwards[0]
         original = _letter(inner, limits, depth + 1, deadline)
         if original.text or original.attachments:
-            original.sender_name, original.sender_email = _address(inner, "From")
-            original.subject = _header(inner, "Subject")
+            original.sender_name, original.sender_email = first_address(inner, "From")
+            original.subject = header_text(inner, "Subject")
             return original
     body = content.body
     forwarded = split_inline_forward(body)
@@ -156,15 +137,14 @@ def _drop_signed_name(text: str, name: str) -> str:
 
 
 def _too_large(raw: bytes, limits: Limits) -> ParsedMessage:
-    headers = BytesHeaderParser(policy=policy.default).parsebytes(raw[:65536])
-    assert isinstance(headers, EmailMessage)
-    name, email = _address(headers, "From")
+    headers = BytesHeaderParser(policy=policy.compat32).parsebytes(raw[:65536])
+    name, email = first_address(headers, "From")
     return ParsedMessage(
         outcome="quarantined",
         sender_email=email,
         sender_name=name,
-        message_id=_header(headers, "Message-ID"),
-        subject=_header(headers, "Subject"),
+        message_id=header_text(headers, "Message-ID"),
+        subject=header_text(headers, "Subject"),
         reason=f"Thư quá lớn ({len(raw) // (1024 * 1024)} MB) để đọc tự động; cần cán bộ xem.",
     )
 
@@ -179,13 +159,12 @@ def read_message(
         seen.remember(result.message_id, None)
         return result
     deadline = time.monotonic() + limits.max_seconds
-    message = BytesParser(policy=policy.default).parsebytes(raw)
-    assert isinstance(message, EmailMessage)
-    name, email = _address(message, "From")
+    message = BytesParser(policy=policy.compat32).parsebytes(raw)
+    name, email = first_address(message, "From")
     if not email:
-        name, email = _address(message, "Sender")
-    subject = _header(message, "Subject")
-    message_id = _header(message, "Message-ID")
+        name, email = first_address(message, "Sender")
+    subject = header_text(message, "Subject")
+    message_id = header_text(message, "Message-ID")
     result = ParsedMessage(
         outcome="accepted",
         sender_email=email,

@@ -24,7 +24,6 @@ _APPENDIX = re.compile(
     r"\bphu luc(?:\s+(?:so\s+)?(\d{1,2}|[ivxl]{1,5}|[a-z])\b)?|\bbieu so\s+(\d{1,2})\b"
 )
 _INDICATOR_CUE = re.compile(r"chi tieu|phu luc|bieu|bang|so lieu")
-_MIN_TITLE = 25
 _MIN_PREAMBLE = 150
 
 
@@ -67,7 +66,10 @@ def _matches(catalogue: Catalogue, index: int, tokens: tuple[Token, ...]) -> boo
 
 
 def _label_candidates(catalogue: Catalogue, ref: LabelReference) -> list[CatalogueEntry]:
-    return [e for i, e in enumerate(catalogue.entries) if _matches(catalogue, i, ref.tokens)]
+    indices = sorted(
+        {i for t in ref.tokens for k in t.keys for i in catalogue.by_own_key.get(k, ())}
+    )
+    return [catalogue.entries[i] for i in indices if _matches(catalogue, i, ref.tokens)]
 
 
 def _narrow(
@@ -129,11 +131,8 @@ def _title_mentions(catalogue: Catalogue, folded: str) -> list[Mention]:
     """Long section titles written out without quotes; kept only where unique."""
     mentions = []
     flat = folded.replace("\n", " ")
-    for entry in catalogue.entries:
-        title = entry.folded_title
-        if len(title) < _MIN_TITLE:
-            continue
-        at = flat.find(title)
+    for entry in catalogue.long_titles:
+        at = flat.find(entry.folded_title)
         if at >= 0:
             mentions.append(Mention(at, entry.title, [entry], explicit=False))
     by_title: dict[str, list[Mention]] = {}
