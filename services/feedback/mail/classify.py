@@ -19,7 +19,8 @@ from email.message import Message
 from .text import fold_same_length
 
 _AUTO_SUBJECT = re.compile(
-    r"^(?:auto(?:matic)?\s*(?:reply|response)|out of (?:the )?office|tra loi tu dong|"
+    r"^(?:auto(?:matic)?[\s-]*(?:reply|response)|autoreply|out of (?:the )?office|"
+    r"tra loi tu dong|tu dong tra loi|phan hoi tu dong|"
     r"thu tra loi tu dong|vang mat|khong co mat tai van phong|delivery status notification|"
     r"undeliver(?:able|ed)|mail delivery (?:failed|failure|subsystem)|returned mail|"
     r"failure notice|delivery failure|thu khong gui duoc|khong the gui thu)",
@@ -30,7 +31,10 @@ _SPAM_PHRASES = re.compile(
     r"vay online|giai ngan trong|lai suat 0|trung thuong|nhan thuong ngay|qua tang mien phi|"
     r"viagra|cialis|giam can cap toc|kiem tien (?:online|tai nha)|thu nhap \d+ ?trieu|"
     r"bitcoin|crypto|tien ao|dau tu sinh loi|click here|bam vao (?:day|link)|"
-    r"nhan ngay|khuyen mai (?:khung|soc)|winner|lottery|you have won|unsubscribe"
+    r"nhan ngay|khuyen mai (?:khung|soc)|winner|lottery|you have won|unsubscribe|"
+    r"viec nhe luong cao|tuyen cong tac vien|sim so dep|mua ngay|uu dai dac biet|giam gia \d+|"
+    r"inheritance|beneficiary|million (?:usd|dollars)|investment opportunity|dear friend|"
+    r"forex|backlinks?|seo services|loan offer|claim your|free gift"
 )
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 

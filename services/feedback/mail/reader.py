@@ -31,6 +31,7 @@ _POINTER = re.compile(
     r"dinh kem|file|tep|tap tin|tai lieu kem|van ban kem|attach|gui kem|kem theo|xem ben duoi"
 )
 _POINTER_MAX = 400
+_SHORT_BODY = 60  # a greeting, not a comment: the attached letter says the rest
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class _Letter:
     attachments: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
     truncated: bool = False
+    missing_attachment: bool = False
 
 
 def _letter(message: Message, limits: Limits, depth: int, deadline: float) -> _Letter:
@@ -99,7 +101,7 @@ def _letter(message: Message, limits: Limits, depth: int, deadline: float) -> _L
             original.subject = header_text(inner, "Subject")
             return original
     body = content.body
-    forwarded = split_inline_forward(body)
+    forwarded = split_inline_forward(body, header_text(message, "Subject"))
     if forwarded is not None and forwarded.body:
         body = forwarded.body
         letter.sender_name, letter.sender_email = forwarded.sender_name, forwarded.sender_email
@@ -119,8 +121,13 @@ def _letter(message: Message, limits: Limits, depth: int, deadline: float) -> _L
             texts.append(strip_signature(text))
         else:
             letter.unreadable.append(attachment.filename or attachment.content_type)
-    if texts and _only_points_to_attachment(body):
+    pointer = _only_points_to_attachment(body)
+    if texts and pointer:
         letter.text = "\n\n".join(texts)
+    elif texts and len(body) < _SHORT_BODY:
+        letter.text = "\n\n".join([body, *texts])
+    elif pointer and body:
+        letter.missing_attachment = True
     return letter
 
 
@@ -187,6 +194,10 @@ def read_message(
     subject_for_sections = " ".join(s for s in (subject, letter.subject) if s)
     if letter.truncated:
         return _done(result, "quarantined", "Thư quá phức tạp để đọc hết tự động.", seen)
+    if letter.missing_attachment:
+        files = ", ".join(letter.unreadable[:5]) or "không có tệp"
+        reason = f"Thư chỉ dẫn tới tệp đính kèm không đọc được tự động ({files}); cần cán bộ xem."
+        return _done(result, "quarantined", reason, seen)
     if not text:
         if letter.unreadable:
             files = ", ".join(letter.unreadable[:5])

@@ -10,12 +10,19 @@ is a problem for a clerk; weak signals (a title or phrase found in several place
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from dataclasses import dataclass, field
 from itertools import permutations
 
 from .catalogue import Catalogue, CatalogueEntry
-from .references import LabelReference, Token, find_label_references, roman_value
+from .references import (
+    LabelReference,
+    Token,
+    find_label_references,
+    label_keys,
+    roman_value,
+)
 from .text import fold_same_length
 
 _QUOTED = re.compile(r"[“\"«„]([^”\"»“\n]{8,300})[”\"»“]")
@@ -141,6 +148,30 @@ def _title_mentions(catalogue: Catalogue, folded: str) -> list[Mention]:
     return [m[0] for m in by_title.values() if len(m) == 1]
 
 
+_HEADING_COPY = re.compile(
+    r"^[ \t>*•+\-–]*(?:(?:mục|muc|phần|phan|điểm|diem)\s+)?"
+    r"(?P<label>[IVXLC]{1,6}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ])\s*[.)\-–:]\s*(?P<rest>\S.{9,})$",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def _heading_copy_mentions(catalogue: Catalogue, text: str) -> list[Mention]:
+    """A line that starts with a heading copied from the draft ("1.3. Tập trung đầu tư…")."""
+    mentions = []
+    for match in _HEADING_COPY.finditer(text):
+        keys = label_keys(match.group("label"))
+        rest = " ".join(fold_same_length(match.group("rest")).split())
+        found = []
+        for index in sorted({i for k in keys for i in catalogue.by_own_key.get(k, ())}):
+            title = catalogue.entries[index].folded_title
+            shared = len(os.path.commonprefix([title, rest]))
+            if len(title) >= 10 and shared >= min(len(title), 20):
+                found.append(catalogue.entries[index])
+        if len(found) == 1:
+            mentions.append(Mention(match.start("label"), found[0].title, found, explicit=False))
+    return mentions
+
+
 def _appendix_mentions(catalogue: Catalogue, folded: str) -> list[Mention]:
     mentions = []
     for match in _APPENDIX.finditer(folded):
@@ -186,6 +217,7 @@ def find_mentions(
     mentions += _quoted_mentions(catalogue, text)
     mentions += _appendix_mentions(catalogue, folded)
     mentions += _title_mentions(catalogue, folded)
+    mentions += _heading_copy_mentions(catalogue, text)
     mentions.sort(key=lambda m: m.start)
     return mentions
 

@@ -70,7 +70,7 @@ class TestBounds:
         parsed = read_message(raw, catalogue, DedupState(), Limits(max_parts=5))
         assert parsed.outcome == "quarantined"
 
-    def test_a_damaged_word_file_does_not_stop_the_message(self, catalogue: Catalogue) -> None:
+    def test_a_damaged_word_file_goes_to_the_clerk(self, catalogue: Catalogue) -> None:
         raw = mixed(
             "An <an@x.vn>",
             "Góp ý",
@@ -79,8 +79,40 @@ class TestBounds:
             [("y_kien.docx", "application/octet-stream", b"PK\x03\x04 not really a zip")],
         )
         parsed = read_message(raw, catalogue, DedupState())
-        assert parsed.outcome == "accepted"
-        assert parsed.attachments == ["y_kien.docx"]
+        assert parsed.outcome == "quarantined"
+        assert "y_kien.docx" in parsed.reason and parsed.attachments == ["y_kien.docx"]
+
+    def test_a_short_body_and_the_attached_letter_together(self, catalogue: Catalogue) -> None:
+        raw = mixed(
+            "An <an@x.vn>",
+            "Góp ý",
+            "m5@x.vn",
+            "Kính gửi Ban biên tập.",
+            [("a.docx", "application/octet-stream", docx_bytes(["Phần V: cần thêm nguồn lực."]))],
+        )
+        parsed = read_message(raw, catalogue, DedupState())
+        assert [(c.section_path, c.text) for c in parsed.comments] == [
+            (("Phần thứ hai", "V"), "Kính gửi Ban biên tập.\n\nPhần V: cần thêm nguồn lực.")
+        ]
+
+    def test_outlook_forward_names_the_original_sender(self, catalogue: Catalogue) -> None:
+        body = (
+            "Chuyển anh xem.\n\n-----Original Message-----\n"
+            "From: Lò Văn Bình [mailto:binh.lv@gmail.com]\nSent: Monday, July 6, 2020 8:00 AM\n"
+            "To: Xã Thanh Xương\nSubject: Góp ý\n\nĐề nghị phần V bổ sung nguồn lực."
+        )
+        parsed = read_message(_raw(body, subject="FW: Góp ý"), catalogue, DedupState())
+        assert parsed.sender_email == "binh.lv@gmail.com" and parsed.sender_name == "Lò Văn Bình"
+        assert [c.text for c in parsed.comments] == ["Đề nghị phần V bổ sung nguồn lực."]
+
+    def test_an_outlook_reply_is_not_a_forward(self, catalogue: Catalogue) -> None:
+        body = (
+            "Đồng ý với phần V.\n\n-----Original Message-----\n"
+            "From: Ban Tuyên giáo [mailto:btg@x.vn]\nSent: Monday\nTo: An\nSubject: Mời\n\nMời."
+        )
+        parsed = read_message(_raw(body, subject="RE: Mời góp ý"), catalogue, DedupState())
+        assert parsed.sender_email == "an@x.vn"
+        assert [c.text for c in parsed.comments] == ["Đồng ý với phần V."]
 
     def test_body_with_substance_wins_over_the_attachment(self, catalogue: Catalogue) -> None:
         body = "Tôi thấy dự thảo cần bổ sung nhiều về giáo dục vùng cao, nhất là trường bán trú."

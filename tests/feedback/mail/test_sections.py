@@ -103,6 +103,13 @@ class TestPhrasesAndAppendix:
         text = "Về hạ tầng giao thông nông thôn miền núi, nên ưu tiên bản xa."
         assert _sections(small, text) == [("Phần thứ hai", "I", "1", "1.3")]
 
+    def test_a_heading_copied_from_the_draft(self, small: Catalogue) -> None:
+        text = "1.3. Hạ tầng giao thông nông thôn: nên làm thêm đường liên bản."
+        assert _sections(small, text) == [("Phần thứ hai", "I", "1", "1.3")]
+
+    def test_the_citizens_own_numbering_is_not_a_heading(self, small: Catalogue) -> None:
+        assert _sections(small, "1. Dự thảo dài quá.\n2. Nên có thêm ảnh minh họa.") == [()]
+
     def test_quoted_phrase_of_the_text(self, small: Catalogue) -> None:
         assert _sections(small, "Câu “nhờ cánh đồng Mường Thanh” chưa đủ.") == [
             ("Phần thứ nhất", "I", "1")
