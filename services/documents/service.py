@@ -10,6 +10,7 @@ import hashlib
 import re
 import uuid
 from collections.abc import Sequence
+from typing import Any
 from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -52,6 +53,20 @@ def content_hash(text: str) -> str:
 def _block_json(block: object) -> dict:
     kind = "table" if isinstance(block, Table) else "paragraph"
     return {"kind": kind, **asdict(block)}  # type: ignore[call-overload]
+
+
+SECTION_TEXT_MAX = 20_000  # per section in documents.v1: phrases to match, not the archive
+
+
+def section_text(blocks: Sequence[dict[str, Any]] | None) -> str:
+    """A section's body as plain text: paragraphs, and table rows with cells joined by " | "."""
+    lines: list[str] = []
+    for block in blocks or []:
+        if block.get("kind") == "table":
+            lines += [" | ".join(str(cell) for cell in row) for row in block.get("rows") or []]
+        else:
+            lines.append(str(block.get("text") or ""))
+    return "\n".join(lines)[:SECTION_TEXT_MAX]
 
 
 def build_sections(
@@ -203,6 +218,7 @@ def document_state(document: Document, sections: Sequence[Section]) -> DocumentS
                 number=s.number,
                 title=s.title,
                 path=list(s.path),
+                text=section_text(s.blocks),
             )
             for s in sections
         ],
