@@ -10,9 +10,9 @@ import hashlib
 import re
 import uuid
 from collections.abc import Sequence
-from typing import Any
 from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
