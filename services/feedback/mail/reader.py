@@ -8,6 +8,7 @@ the sections it names.  Every outcome carries a reason a clerk can read.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from .mime import Content, extract_content
 from .quotes import split_inline_forward, strip_quotes, strip_signature
 from .sections import resolve_sections
 from .text import fold_same_length, tidy
+
+log = logging.getLogger(__name__)
 
 Outcome = Literal["accepted", "quarantined", "duplicate", "rejected_spam", "not_a_comment"]
 _POINTER = re.compile(
@@ -159,8 +162,22 @@ def _too_large(raw: bytes, limits: Limits) -> ParsedMessage:
 def read_message(
     raw: bytes, catalogue: Catalogue, seen: DedupState, limits: Limits | None = None
 ) -> ParsedMessage:
-    """Read one raw message against a draft's sections; ``seen`` is updated in place."""
-    limits = limits or Limits()
+    """Read one raw message against a draft's sections; ``seen`` is updated in place.
+
+    Never raises on a message's content: whatever cannot be read goes to the clerk.
+    """
+    try:
+        return _read(raw, catalogue, seen, limits or Limits())
+    except (RecursionError, MemoryError, LookupError, ValueError, TypeError, AttributeError,
+            IndexError, UnicodeError, AssertionError) as exc:  # fmt: skip
+        log.warning("message unreadable: %s", type(exc).__name__)
+        return ParsedMessage(
+            outcome="quarantined",
+            reason="Thư có cấu trúc hỏng, không đọc được tự động; cần cán bộ xem bản gốc.",
+        )
+
+
+def _read(raw: bytes, catalogue: Catalogue, seen: DedupState, limits: Limits) -> ParsedMessage:
     if len(raw) > limits.max_bytes:
         result = _too_large(raw, limits)
         seen.remember(result.message_id, None)

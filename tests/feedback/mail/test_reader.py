@@ -148,3 +148,29 @@ class TestCommandOnDocx:
             {"section": ["II", "1"], "text": "Mục 1, phần II: làm đường bê tông."}
         ]
         assert record["sender_email"] == "an@x.vn" and record["sender_name"] == "An"
+
+
+class TestDamagedInput:
+    def test_cut_and_garbled_messages_always_get_an_outcome(self, catalogue: Catalogue) -> None:
+        corpus = sorted((Path(__file__).parent / "corpus").glob("*.eml"))
+        outcomes = set()
+        for path in corpus:
+            raw = path.read_bytes()
+            for cut in (len(raw) // 7, len(raw) // 3, len(raw) - 5):
+                for damaged in (raw[:cut], raw[:cut].replace(b"\n", b"\n\x00", 3)):
+                    parsed = read_message(damaged, catalogue, DedupState())
+                    outcomes.add(parsed.outcome)
+        assert outcomes <= {
+            "accepted", "quarantined", "duplicate", "rejected_spam", "not_a_comment"
+        }  # fmt: skip
+
+    def test_deeply_nested_multiparts_are_bounded(self, catalogue: Catalogue) -> None:
+        depth = 400
+        head = b"From: A <a@x.vn>\nSubject: x\nMIME-Version: 1.0\n"
+        parts = b"".join(
+            b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (i, i)
+            for i in range(depth)
+        )
+        raw = head + parts + b"Content-Type: text/plain\n\nNoi dung.\n"
+        parsed = read_message(raw, catalogue, DedupState())
+        assert parsed.outcome == "quarantined" and parsed.reason
