@@ -186,8 +186,10 @@ def _token(match: re.Match[str], original: str, plain: bool) -> Token | None:
         if part:
             keys.add(("part", value))
     if len(label) == 1 and kw_folded:
-        keys.add(("upper", label))
-        if not part:
+        # "mục B" is a lettered Part, "điểm b" a lettered item; "phần a" still means Part A.
+        if label_orig.isupper() or part:
+            keys.add(("upper", label))
+        if label_orig.islower() or (not part and kind != "mục"):
             keys.add(("lower", label))
     if not keys:
         return None

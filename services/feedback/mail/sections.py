@@ -52,11 +52,14 @@ class Resolution:
     problems: list[str] = field(default_factory=list)
 
 
-def _matches(catalogue: Catalogue, index: int, tokens: tuple[Token, ...]) -> bool:
-    """One token names the section itself, every other one a distinct ancestor."""
+def _skipped(catalogue: Catalogue, index: int, tokens: tuple[Token, ...]) -> int | None:
+    """Levels of the section's path the reference leaves unnamed, or None if it does not fit.
+
+    One token names the section itself, every other one a distinct ancestor.
+    """
     keys = catalogue.path_keys[index]
     if not keys:
-        return False
+        return None
     own, ancestors = keys[-1], keys[:-1]
     for i, token in enumerate(tokens):
         if not token.keys & own:
@@ -65,18 +68,38 @@ def _matches(catalogue: Catalogue, index: int, tokens: tuple[Token, ...]) -> boo
         if len(rest) > len(ancestors):
             continue
         if not rest:
-            return True
+            return len(ancestors)
         for chosen in permutations(range(len(ancestors)), len(rest)):
             if all(t.keys & ancestors[a] for t, a in zip(rest, chosen, strict=True)):
-                return True
-    return False
+                return len(ancestors) - len(rest)
+    return None
 
 
-def _label_candidates(catalogue: Catalogue, ref: LabelReference) -> list[CatalogueEntry]:
-    indices = sorted(
-        {i for t in ref.tokens for k in t.keys for i in catalogue.by_own_key.get(k, ())}
-    )
-    return [catalogue.entries[i] for i in indices if _matches(catalogue, i, ref.tokens)]
+def _label_candidates(
+    catalogue: Catalogue, ref: LabelReference, following: str
+) -> list[CatalogueEntry]:
+    """Sections the reference fits, fewest unnamed levels first; a title after it decides."""
+    indices = {i for t in ref.tokens for k in t.keys for i in catalogue.by_own_key.get(k, ())}
+    fits = []
+    for index in sorted(indices):
+        skipped = _skipped(catalogue, index, ref.tokens)
+        if skipped is not None:
+            fits.append((skipped, catalogue.entries[index]))
+    if len(fits) > 1:
+        titled = [(n, e) for n, e in fits if _starts_with_title(following, e.folded_title)]
+        if len(titled) == 1:
+            return [titled[0][1]]
+    if not fits:
+        return []
+    fewest = min(n for n, _ in fits)
+    return [e for n, e in fits if n == fewest]
+
+
+def _starts_with_title(following: str, title: str) -> bool:
+    """Whether the words after a reference repeat the section's title ("mục 3.4 Lĩnh vực…")."""
+    text = following.lstrip(' :.-–—,"“(')
+    shared = len(os.path.commonprefix([title, text[: len(title) + 5]]))
+    return len(title) >= 5 and shared >= min(len(title), 15)
 
 
 def _narrow(
@@ -123,7 +146,9 @@ def _quoted_mentions(catalogue: Catalogue, text: str) -> list[Mention]:
             if e.folded_title
             and (e.folded_title == phrase or (len(phrase) >= 15 and phrase in e.folded_title))
         ]
-        display = f"“{match.group(1).strip()}”"
+        display = match.group(1).strip()
+        exact = [e for e in titles if e.folded_title == phrase]
+        titles = exact or titles
         if titles:
             mentions.append(Mention(match.start(), display, titles, explicit=True))
             continue
@@ -207,7 +232,8 @@ def find_mentions(
     context = list(context or [])
     mentions: list[Mention] = []
     for ref in find_label_references(text, folded):
-        candidates = _label_candidates(catalogue, ref)
+        following = " ".join(folded[ref.end : ref.end + 120].split())
+        candidates = _label_candidates(catalogue, ref, following)
         if len(candidates) > 1:
             nearby = [m.entries[0] for m in reversed(mentions) if len(m.entries) == 1]
             candidates = _narrow(

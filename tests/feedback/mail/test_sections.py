@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from services.documents.parsing import parse_file
 from services.feedback.mail.catalogue import Catalogue
+from services.feedback.mail.draft import catalogue_from_document
 from services.feedback.mail.references import find_label_references
 from services.feedback.mail.sections import resolve_sections
 
@@ -157,3 +161,43 @@ class TestSplitting:
         text = opening + "\nMục II phần thứ nhất: thêm.\nPhần V: thêm nữa."
         paths = [e.path if e else () for e, _ in resolve_sections(small, "", text).comments]
         assert paths == [(), ("Phần thứ nhất", "II"), ("Phần thứ hai", "V")]
+
+
+SEED_002 = (
+    Path(__file__).parents[2] / "documents" / "parsing" / "fixtures" / "002_09586b55cf7290dc.txt"
+)
+
+
+@pytest.fixture(scope="module")
+def seed_002() -> Catalogue:
+    return catalogue_from_document(parse_file(SEED_002))
+
+
+class TestNarrowing:
+    """When a label fits several sections, the message usually says which one."""
+
+    def test_the_fewest_unnamed_levels_win(self, seed_002: Catalogue) -> None:
+        assert _sections(seed_002, "Mục I.1 phần thứ nhất: kinh tế") == [
+            ("Phần thứ nhất", "I", "I.1")
+        ]
+        assert _sections(seed_002, "Mục 1.2, mục I, Phần thứ nhất: văn hóa") == [
+            ("Phần thứ nhất", "I", "1.2")
+        ]
+
+    def test_the_title_written_after_the_label(self, seed_002: Catalogue) -> None:
+        assert _sections(seed_002, "tiểu mục 3.4 Lĩnh vực Bưu chính viễn thông: tốt") == [
+            ("Phần thứ nhất", "I", "I.1", "3", "3.4")
+        ]
+        assert _sections(seed_002, "mục 3.4: Cải thiện môi trường đầu tư kinh doanh") == [
+            ("Phần thứ hai", "II", "3", "3.4")
+        ]
+
+    def test_an_exact_quoted_title_beats_a_longer_one(self, seed_002: Catalogue) -> None:
+        assert _sections(seed_002, "Về “Dịch vụ du lịch” cần bổ sung.") == [
+            ("Phần thứ nhất", "I", "I.1", "3", "3.2")
+        ]
+
+    def test_letters_keep_their_case(self, small: Catalogue) -> None:
+        assert _sections(small, "điểm a mục 2 phần V: chữ Thái") == [
+            ("Phần thứ hai", "V", "2", "a")
+        ]
