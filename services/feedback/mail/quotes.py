@@ -15,7 +15,8 @@ from .text import fold_same_length
 
 _ATTRIBUTION = re.compile(
     r"^(?:on\b.{3,200}\bwrote\s*:?|vao\b.{3,200}\bda viet\s*:?|le\b.{3,200}\ba ecrit\s*:?"
-    r"|am\b.{3,200}\bschrieb\s*:?|.{3,200}\b(?:wrote|da viet|viet)\s*:)\s*$"
+    r"|am\b.{3,200}\bschrieb\s*:?"
+    r"|.{0,200}(?:@|\d{1,2}[:/.]\d{2}).{0,200}\b(?:wrote|da viet|viet)\s*:)\s*$"
 )
 _ATTRIBUTION_START = re.compile(r"^(?:on|vao|le|am)\b.{3,200}$")
 _ATTRIBUTION_END = re.compile(r"^.{0,200}\b(?:wrote|da viet|a ecrit|schrieb)\s*:\s*$")

@@ -291,32 +291,57 @@ def _unique(entries: list[CatalogueEntry]) -> list[CatalogueEntry]:
     return seen
 
 
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\-–]?[A-ZĐÀ-Ỹ0-9])")
+
+
+def _units(text: str, mentions: list[Mention]) -> list[tuple[str, int, str]]:
+    """Lines, and the sentences of a line that names more than one section.
+
+    Each unit is (text, offset in ``text``, what joins it to the unit before).
+    """
+    units: list[tuple[str, int, str]] = []
+    offset = 0
+    for line in text.split("\n"):
+        end = offset + len(line)
+        named = {m.entries[0].id for m in mentions if offset <= m.start < end}
+        pieces: list[tuple[str, int]] = [(line, offset)]
+        if len(named) > 1:
+            pieces, at = [], 0
+            for cut in _SENTENCE.finditer(line):
+                pieces.append((line[at : cut.start()], offset + at))
+                at = cut.end()
+            pieces.append((line[at:], offset + at))
+        for i, (piece, start) in enumerate(pieces):
+            units.append((piece, start, " " if i else "\n"))
+        offset = end + 1
+    return units
+
+
 def _split(
     catalogue: Catalogue, text: str, mentions: list[Mention]
 ) -> list[tuple[CatalogueEntry | None, str]]:
-    """One comment per section: each line goes to the section named last before it."""
-    lines = text.split("\n")
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    on_line: dict[int, list[CatalogueEntry]] = {}
+    """One comment per section: each line (or sentence) goes to the section named last."""
+    units = _units(text, mentions)
+    starts = [start for _, start, _ in units]
+    named_in: dict[int, list[CatalogueEntry]] = {}
     for m in mentions:
         row = bisect.bisect_right(starts, m.start) - 1
-        if m.entries[0] not in on_line.setdefault(row, []):
-            on_line[row].append(m.entries[0])
-    segments: list[tuple[tuple[CatalogueEntry, ...], list[str]]] = [((), [])]
-    for row, line in enumerate(lines):
-        named = tuple(on_line.get(row, ()))
+        if m.entries[0] not in named_in.setdefault(row, []):
+            named_in[row].append(m.entries[0])
+    segments: list[tuple[tuple[CatalogueEntry, ...], list[tuple[str, str]]]] = [((), [])]
+    for row, (unit, _, joiner) in enumerate(units):
+        named = tuple(named_in.get(row, ()))
         if named and named != segments[-1][0]:
             segments.append((named, []))
-        segments[-1][1].append(line)
-    preamble = "\n".join(segments[0][1]).strip()
-    segments = segments[1:]
+            joiner = "\n"
+        segments[-1][1].append((joiner, unit))
+    texts = ["".join(j + u for j, u in seg).strip() for _, seg in segments]
+    preamble = texts[0]
     kept = []
-    for i, (named, seg_lines) in enumerate(segments):
-        body = "\n".join(seg_lines).strip()
+    for i in range(1, len(segments)):
+        named, body = segments[i][0], texts[i]
         following = segments[i + 1][0] if i + 1 < len(segments) else ()
-        is_heading = len(body) < 60 and len(seg_lines) <= 2
+        is_heading = len(body) < 60 and body.count("\n") <= 1
         if (
             is_heading
             and following

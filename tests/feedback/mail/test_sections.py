@@ -201,3 +201,18 @@ class TestNarrowing:
         assert _sections(small, "điểm a mục 2 phần V: chữ Thái") == [
             ("Phần thứ hai", "V", "2", "a")
         ]
+
+
+class TestSentences:
+    def test_one_paragraph_about_two_sections_is_cut_at_the_sentence(
+        self, small: Catalogue
+    ) -> None:
+        text = (
+            "Tôi có hai ý. Thứ nhất, mục II phần thứ nhất cần nêu nguyên nhân. "
+            "Thứ hai, ở phần V nên dạy chữ Thái cổ. Xin cảm ơn."
+        )
+        comments = resolve_sections(small, "", text).comments
+        assert [(e.path if e else (), body) for e, body in comments] == [
+            (("Phần thứ nhất", "II"), "Thứ nhất, mục II phần thứ nhất cần nêu nguyên nhân."),
+            (("Phần thứ hai", "V"), "Thứ hai, ở phần V nên dạy chữ Thái cổ. Xin cảm ơn."),
+        ]
