@@ -1072,6 +1072,106 @@ def duplicate_messages() -> list[tuple[str, bytes, dict[str, object]]]:
     return m
 
 
+def more_messages() -> list[tuple[str, bytes, dict[str, object]]]:
+    """Outlook in Vietnamese, Apple Mail, one paragraph about two sections, an old .doc."""
+    m: list[tuple[str, bytes, dict[str, object]]] = []
+    m.append(
+        (
+            "49_outlook_forward_vietnamese.eml",
+            plain(
+                "Văn phòng Đảng ủy xã Mường Phăng <vpdu.muongphang@gmail.com>",
+                "TR: Ý kiến góp ý của cựu giáo chức",
+                "outlook.49@muongphang",
+                "Kính chuyển Ban biên tập ý kiến của ông Lò Văn Hặc.\n\n"
+                "________________________________\n"
+                "Từ: Lò Văn Hặc <haclv@gmail.com>\nĐã gửi: Thứ Hai, 6 tháng 7, 2020 7:30 SA\n"
+                "Đến: vpdu.muongphang@gmail.com\nChủ đề: Ý kiến góp ý\n\n"
+                "Về mục 2.1, mục V, phần thứ hai: cần quan tâm giữ chân giáo viên ở các điểm "
+                "trường lẻ.\n",
+            ),
+            expect(
+                "accepted",
+                [["Phần thứ hai", "V", "2", "2.1"]],
+                "haclv@gmail.com",
+                ["điểm trường lẻ"],
+                ["Kính chuyển"],
+            ),
+        )
+    )
+    m.append(
+        (
+            "50_apple_mail_reply.eml",
+            plain(
+                "Phan Anh Tú <tupa@icloud.com>",
+                "Re: Lấy ý kiến nhân dân",
+                "apple.50@icloud.com",
+                "Đề nghị phần thứ hai, mục IV, mục 7 nêu rõ việc xây dựng đồn, trạm biên phòng.\n\n"
+                "> On 6 Jul 2020, at 08:00, Đài PTTH Điện Biên <dienbientv.vn@gmail.com> wrote:\n"
+                ">\n> Kính mời nhân dân góp ý phần thứ nhất.\n",
+            ),
+            expect(
+                "accepted",
+                [["Phần thứ hai", "IV", "7"]],
+                "tupa@icloud.com",
+                ["biên phòng"],
+                ["Kính mời"],
+            ),
+        )
+    )
+    m.append(
+        (
+            "51_two_sections_one_paragraph.eml",
+            plain(
+                "Khoàng Văn Thưởng <thuongkv@gmail.com>",
+                "Góp ý",
+                "para.51@mail.gmail.com",
+                "Tôi có hai ý kiến. Thứ nhất, mục 2.4, mục V, phần thứ hai cần nói đến việc giữ gìn "
+                "múa xòe Thái. Thứ hai, phần thứ nhất mục III tiểu mục 3 nên rút ra bài học về "
+                "phát huy sức dân.\n",
+            ),
+            expect(
+                "accepted",
+                [["Phần thứ hai", "V", "2", "2.4"], ["Phần thứ nhất", "III", "3"]],
+                "thuongkv@gmail.com",
+                ["múa xòe", "sức dân"],
+            ),
+        )
+    )
+    m.append(
+        (
+            "52_heading_copied_from_draft.eml",
+            plain(
+                "Lầu A Dế <delau@gmail.com>",
+                "gop y",
+                "heading.52@mail.gmail.com",
+                "3. Phát triển du lịch trở thành ngành kinh tế mũi nhọn\n"
+                "Đề nghị làm đường lên hang Thẩm Pua để khách đến tham quan.\n",
+            ),
+            expect("accepted", [["Phần thứ hai", "IV", "3"]], "delau@gmail.com", ["Thẩm Pua"]),
+        )
+    )
+    m.append(
+        (
+            "53_old_word_doc_attachment.eml",
+            mixed(
+                "Quàng Văn Nọi <noiqv@gmail.com>",
+                "Góp ý dự thảo",
+                "doc.53@mail.gmail.com",
+                "Tôi gửi file đính kèm ý kiến của tôi.\n",
+                [
+                    (
+                        "gop y.doc",
+                        "application/msword",
+                        bytes.fromhex("d0cf11e0a1b11ae1") + bytes(512),
+                    )
+                ],
+            ),
+            expect("quarantined", [], "noiqv@gmail.com"),
+        )
+    )
+    return m
+
+
 def main() -> None:
     CORPUS.mkdir(exist_ok=True)
     for old in CORPUS.glob("*.eml"):
@@ -1084,6 +1184,7 @@ def main() -> None:
         + attachment_messages()
         + not_comment_messages()
         + duplicate_messages()
+        + more_messages()
     ):
         (CORPUS / name).write_bytes(raw.replace(b"\r\n", b"\n"))
         expected[name] = outcome
