@@ -20,7 +20,7 @@ from typing import Literal
 from .attachments import attachment_text
 from .catalogue import Catalogue
 from .classify import not_a_comment_reason, spam_reason
-from .dedup import DedupState, content_key
+from .dedup import SeenStore, content_key
 from .headers import first_address, header_text
 from .mime import Content, extract_content
 from .quotes import split_inline_forward, strip_quotes, strip_signature
@@ -160,7 +160,7 @@ def _too_large(raw: bytes, limits: Limits) -> ParsedMessage:
 
 
 def read_message(
-    raw: bytes, catalogue: Catalogue, seen: DedupState, limits: Limits | None = None
+    raw: bytes, catalogue: Catalogue, seen: SeenStore, limits: Limits | None = None
 ) -> ParsedMessage:
     """Read one raw message against a draft's sections; ``seen`` is updated in place.
 
@@ -177,7 +177,7 @@ def read_message(
         )
 
 
-def _read(raw: bytes, catalogue: Catalogue, seen: DedupState, limits: Limits) -> ParsedMessage:
+def _read(raw: bytes, catalogue: Catalogue, seen: SeenStore, limits: Limits) -> ParsedMessage:
     if len(raw) > limits.max_bytes:
         result = _too_large(raw, limits)
         seen.remember(result.message_id, None)
@@ -244,7 +244,7 @@ def _done(
     result: ParsedMessage,
     outcome: Outcome,
     reason: str,
-    seen: DedupState,
+    seen: SeenStore,
     remember_content: bool = True,
 ) -> ParsedMessage:
     result.outcome, result.reason = outcome, reason
