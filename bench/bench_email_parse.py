@@ -3,7 +3,8 @@
 Reads every .eml of tests/feedback/mail/corpus as one batch against the corpus draft,
 N times over (a fresh duplicate state per pass, so every pass does the same work), and
 prints messages parsed per second of wall-clock time and of this process's CPU time (the
-second is the steadier figure on a shared machine).  The catalogue is built once, as the service does.
+second is the steadier figure on a shared machine).  The catalogue is built once, as the
+service does.
 
 Usage: python bench/bench_email_parse.py [N]
 """
