@@ -20,7 +20,7 @@ from .text import fold_same_length
 
 _AUTO_SUBJECT = re.compile(
     r"^(?:auto(?:matic)?[\s-]*(?:reply|response)|autoreply|out of (?:the )?office|"
-    r"tra loi tu dong|tu dong tra loi|phan hoi tu dong|"
+    r"tra loi tu dong|tu dong tra loi|phan hoi tu dong|read\s*:|da doc\s*:|"
     r"thu tra loi tu dong|vang mat|khong co mat tai van phong|delivery status notification|"
     r"undeliver(?:able|ed)|mail delivery (?:failed|failure|subsystem)|returned mail|"
     r"failure notice|delivery failure|thu khong gui duoc|khong the gui thu)",

@@ -146,6 +146,22 @@ def _drop_signed_name(text: str, name: str) -> str:
     return text
 
 
+_SUBJECT_PREFIX = re.compile(r"^(?:(?:re|fw|fwd|tl|tr|aw|sv)\s*:\s*)+", re.IGNORECASE)
+_GENERIC_SUBJECT = re.compile(
+    r"^(?:gop y|y kien|y kien gop y|y kien dong gop|dong gop y kien|gop y du thao|"
+    r"gop y (?:bao cao|van kien|du thao)[\w ]{0,40}|thu gop y|no subject|khong co tieu de)$"
+)
+
+
+def _subject_as_comment(subject: str) -> str:
+    """A subject that is itself the comment (empty body): more than a generic "Góp ý"."""
+    text = _SUBJECT_PREFIX.sub("", subject).strip()
+    folded = " ".join(fold_same_length(text).split()).strip(" .:!")
+    if len(folded.split()) < 5 or _GENERIC_SUBJECT.match(folded):
+        return ""
+    return text
+
+
 def _too_large(raw: bytes, limits: Limits) -> ParsedMessage:
     headers = BytesHeaderParser(policy=policy.compat32).parsebytes(raw[:65536])
     name, email = first_address(headers, "From")
@@ -215,6 +231,8 @@ def _read(raw: bytes, catalogue: Catalogue, seen: SeenStore, limits: Limits) -> 
         files = ", ".join(letter.unreadable[:5]) or "không có tệp"
         reason = f"Thư chỉ dẫn tới tệp đính kèm không đọc được tự động ({files}); cần cán bộ xem."
         return _done(result, "quarantined", reason, seen)
+    if not text and not letter.unreadable:
+        text = result.text = _subject_as_comment(subject)
     if not text:
         if letter.unreadable:
             files = ", ".join(letter.unreadable[:5])

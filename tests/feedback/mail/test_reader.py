@@ -174,3 +174,22 @@ class TestDamagedInput:
         raw = head + parts + b"Content-Type: text/plain\n\nNoi dung.\n"
         parsed = read_message(raw, catalogue, DedupState())
         assert parsed.outcome == "quarantined" and parsed.reason
+
+
+class TestSubjectOnly:
+    def test_a_comment_written_in_the_subject(self, catalogue: Catalogue) -> None:
+        raw = _raw("", subject="Re: Đề nghị bỏ chỉ tiêu tổng sản lượng lương thực ở phụ lục")
+        parsed = read_message(raw, catalogue, DedupState())
+        assert parsed.outcome == "accepted"
+        assert [(c.section_path, c.text) for c in parsed.comments] == [
+            (
+                ("Phần thứ hai", "V", "6", "6.6"),
+                "Đề nghị bỏ chỉ tiêu tổng sản lượng lương thực ở phụ lục",
+            )
+        ]
+
+    def test_a_generic_subject_is_no_comment(self, catalogue: Catalogue) -> None:
+        parsed = read_message(
+            _raw("", subject="Góp ý dự thảo báo cáo chính trị"), catalogue, DedupState()
+        )
+        assert parsed.outcome == "not_a_comment"
