@@ -274,6 +274,11 @@ def resolve_sections(catalogue: Catalogue, subject: str, text: str) -> Resolutio
     if problems:
         return Resolution(problems=problems)
     resolved = [m for m in body if len(m.entries) == 1]
+    named = [m.entries[0] for m in subject_mentions if m.explicit and len(m.entries) == 1]
+    if named and not any(m.explicit for m in resolved):
+        # The subject names the section; a title or indicator met in the body only counts
+        # when it lies inside what the subject names.
+        resolved = [m for m in resolved if any(catalogue.is_within(m.entries[0], e) for e in named)]
     if not resolved:
         if not subject_entries:
             return Resolution(comments=[(None, text)])

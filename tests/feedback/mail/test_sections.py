@@ -216,3 +216,17 @@ class TestSentences:
             (("Phần thứ nhất", "II"), "Thứ nhất, mục II phần thứ nhất cần nêu nguyên nhân."),
             (("Phần thứ hai", "V"), "Thứ hai, ở phần V nên dạy chữ Thái cổ. Xin cảm ơn."),
         ]
+
+
+class TestSubjectAgainstWeakSignals:
+    def test_a_title_met_in_the_body_does_not_override_the_subject(self, small: Catalogue) -> None:
+        text = "Cần thêm vốn cho hạ tầng giao thông nông thôn miền núi ở phần này."
+        assert _sections(small, text, subject="Góp ý mục II phần thứ nhất") == [
+            ("Phần thứ nhất", "II")
+        ]
+
+    def test_a_title_inside_the_subjects_section_is_more_precise(self, small: Catalogue) -> None:
+        text = "Cần thêm vốn cho hạ tầng giao thông nông thôn miền núi."
+        assert _sections(small, text, subject="Góp ý phần thứ hai") == [
+            ("Phần thứ hai", "I", "1", "1.3")
+        ]
