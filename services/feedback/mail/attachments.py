@@ -28,7 +28,7 @@ def kind_of(content_type: str, filename: str) -> str | None:
         return "docx"
     if content_type in PDF_TYPES or name.endswith(".pdf"):
         return "pdf"
-    if name.endswith(".txt"):
+    if content_type in TEXT_TYPES or name.endswith(".txt"):
         return "txt"
     return None
 

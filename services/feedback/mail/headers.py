@@ -20,8 +20,9 @@ from .text import nfc
 
 
 def _raw(message: Message, name: str) -> list[str]:
-    values = message.get_all(name) or []
-    return [v if isinstance(v, str) else str(v) for v in values]
+    """Values as received (raw 8-bit bytes kept as surrogates, not replaced)."""
+    wanted = name.lower()
+    return [str(v) for k, v in message.raw_items() if k.lower() == wanted]
 
 
 def _unescape(value: str) -> str:

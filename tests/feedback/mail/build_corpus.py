@@ -1169,6 +1169,21 @@ def more_messages() -> list[tuple[str, bytes, dict[str, object]]]:
             expect("quarantined", [], "noiqv@gmail.com"),
         )
     )
+    raw_utf8 = (
+        "From: Nguyễn Thị Hòa <hoant.tuachua@gmail.com>\nTo: " + TO + "\n"
+        "Subject: Góp ý phần V về giáo dục\nDate: Tue, 07 Jul 2020 21:04:00 +0700\n"
+        "Message-ID: <utf8hdr.54@gmail>\nMIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n"
+        'Content-Disposition: inline; filename="noname"\n\n'
+        "Cần thêm trường phổ thông dân tộc bán trú ở Tủa Chùa.\n"
+    )
+    m.append(
+        (
+            "54_raw_utf8_headers_inline_noname.eml",
+            raw_utf8.encode("utf-8"),
+            expect("accepted", [["Phần thứ hai", "V"]], "hoant.tuachua@gmail.com", ["bán trú"]),
+        )
+    )
     return m
 
 
