@@ -56,18 +56,18 @@ def _block_json(block: object) -> dict:
     return {"kind": kind, **asdict(block)}  # type: ignore[call-overload]
 
 
-SECTION_TEXT_LIMIT = 20_000  # keeps a whole draft's event well under the broker's 1 MB
+SECTION_TEXT_MAX = 20_000  # per section in documents.v1: phrases to match, not the archive
 
 
-def section_plain_text(blocks: list[Any]) -> str:
-    """A section's own text for the catalogue: paragraphs, and table rows as "a | b | c"."""
+def section_text(blocks: Sequence[dict[str, Any]] | None) -> str:
+    """A section's body as plain text: paragraphs, and table rows with cells joined by " | "."""
     lines: list[str] = []
-    for block in blocks:
+    for block in blocks or []:
         if block.get("kind") == "table":
-            lines += [" | ".join(str(cell) for cell in row) for row in block.get("rows", [])]
+            lines += [" | ".join(str(cell) for cell in row) for row in block.get("rows") or []]
         else:
-            lines.append(str(block.get("text", "")))
-    return "\n".join(lines)[:SECTION_TEXT_LIMIT]
+            lines.append(str(block.get("text") or ""))
+    return "\n".join(lines)[:SECTION_TEXT_MAX]
 
 
 def build_sections(
@@ -240,7 +240,7 @@ def document_state(document: Document, sections: Sequence[Section]) -> DocumentS
                 number=s.number,
                 title=s.title,
                 path=list(s.path),
-                text=section_plain_text(s.blocks or []),
+                text=section_text(s.blocks),
             )
             for s in sections
         ],

@@ -252,7 +252,7 @@ async def _apply_document_state(session: AsyncSession, state: DocumentState, at:
             number=s.number,
             title=s.title,
             path=list(s.path),
-            text=s.text,
+            text=s.text or "",
         )
         for s in state.sections
     )

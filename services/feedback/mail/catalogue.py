@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from .text import fold_same_length
 
 TABLE_CELL_SEPARATOR = " | "
+LONG_TITLE = 25  # a title this long, written out in a message, names its section
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,11 @@ class Catalogue:
             (name, entry) for entry in entries for name in entry.indicator_rows
         ]
         self.with_tables = [e for e in entries if TABLE_CELL_SEPARATOR in e.text]
+        self.long_titles = [e for e in entries if len(e.folded_title) >= LONG_TITLE]
+        self.by_own_key: dict[tuple[str, object], list[int]] = {}
+        for index, keys in enumerate(self.path_keys):
+            for key in keys[-1] if keys else ():
+                self.by_own_key.setdefault(key, []).append(index)
 
     @classmethod
     def from_records(cls, records: list[dict[str, object]]) -> Catalogue:

@@ -12,7 +12,7 @@ import codecs
 
 from charset_normalizer import from_bytes
 
-from .legacy import repair_legacy
+from .legacy import repair_legacy, vietnamese_score
 from .text import nfc
 
 _ALIASES = {
@@ -60,6 +60,11 @@ def decode_text(data: bytes, declared: str | None) -> str:
             text = data.decode(codec)
         except UnicodeDecodeError:
             text = None
+    if text is None:
+        # Most unlabelled 8-bit Vietnamese mail is windows-1258: try it before guessing.
+        candidate = data.decode("cp1258", errors="replace")
+        if "\ufffd" not in candidate and vietnamese_score(nfc(candidate)) >= 3:
+            codec, text = "cp1258", candidate
     if text is None:
         best = from_bytes(data[:200_000]).best()
         guessed = best.encoding if best is not None else None

@@ -14,12 +14,13 @@ is mostly links; a message that names a section of the draft never counts as spa
 from __future__ import annotations
 
 import re
-from email.message import EmailMessage
+from email.message import Message
 
 from .text import fold_same_length
 
 _AUTO_SUBJECT = re.compile(
-    r"^(?:auto(?:matic)?\s*(?:reply|response)|out of (?:the )?office|tra loi tu dong|"
+    r"^(?:auto(?:matic)?[\s-]*(?:reply|response)|autoreply|out of (?:the )?office|"
+    r"tra loi tu dong|tu dong tra loi|phan hoi tu dong|read\s*:|da doc\s*:|"
     r"thu tra loi tu dong|vang mat|khong co mat tai van phong|delivery status notification|"
     r"undeliver(?:able|ed)|mail delivery (?:failed|failure|subsystem)|returned mail|"
     r"failure notice|delivery failure|thu khong gui duoc|khong the gui thu)",
@@ -30,12 +31,15 @@ _SPAM_PHRASES = re.compile(
     r"vay online|giai ngan trong|lai suat 0|trung thuong|nhan thuong ngay|qua tang mien phi|"
     r"viagra|cialis|giam can cap toc|kiem tien (?:online|tai nha)|thu nhap \d+ ?trieu|"
     r"bitcoin|crypto|tien ao|dau tu sinh loi|click here|bam vao (?:day|link)|"
-    r"nhan ngay|khuyen mai (?:khung|soc)|winner|lottery|you have won|unsubscribe"
+    r"nhan ngay|khuyen mai (?:khung|soc)|winner|lottery|you have won|unsubscribe|"
+    r"viec nhe luong cao|tuyen cong tac vien|sim so dep|mua ngay|uu dai dac biet|giam gia \d+|"
+    r"inheritance|beneficiary|million (?:usd|dollars)|investment opportunity|dear friend|"
+    r"forex|backlinks?|seo services|loan offer|claim your|free gift"
 )
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
-def not_a_comment_reason(message: EmailMessage, sender_email: str, subject: str) -> str | None:
+def not_a_comment_reason(message: Message, sender_email: str, subject: str) -> str | None:
     """Why this message is machine-sent rather than a citizen's comment, or None."""
     auto = str(message.get("Auto-Submitted", "") or "").strip().lower()
     if auto and auto != "no":
@@ -58,9 +62,7 @@ def not_a_comment_reason(message: EmailMessage, sender_email: str, subject: str)
     return None
 
 
-def spam_reason(
-    message: EmailMessage, subject: str, text: str, names_a_section: bool
-) -> str | None:
+def spam_reason(message: Message, subject: str, text: str, names_a_section: bool) -> str | None:
     """Why this message is obvious spam, or None; the judgement is stated in the reason."""
     flag = str(message.get("X-Spam-Flag", "") or "").strip().lower()
     if flag == "yes":

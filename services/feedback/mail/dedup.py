@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .text import fold_same_length
 
@@ -19,6 +20,16 @@ def content_key(sender_email: str, text: str) -> str:
 
 def message_id_key(message_id: str) -> str:
     return message_id.strip().strip("<>").strip().lower()
+
+
+class SeenStore(Protocol):
+    """What the reader asks of a duplicate store; the intake may back it with its tables."""
+
+    def seen_message_id(self, message_id: str) -> bool: ...
+
+    def seen_content(self, key: str) -> bool: ...
+
+    def remember(self, message_id: str, key: str | None) -> None: ...
 
 
 @dataclass

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from email.message import EmailMessage, Message
+from email.message import Message
 
 from .attachments import kind_of
 from .charsets import decode_text
+from .headers import filename_of
 from .html import html_to_text
 from .text import tidy
 
@@ -33,7 +34,7 @@ class Content:
 
     body: str = ""
     attachments: list[Attachment] = field(default_factory=list)
-    forwards: list[EmailMessage] = field(default_factory=list)
+    forwards: list[Message] = field(default_factory=list)
     parts_seen: int = 0
     truncated: bool = False
 
@@ -50,7 +51,8 @@ def _unflow(text: str, delsp: bool) -> str:
     """Join the soft line breaks of format=flowed text (RFC 3676)."""
     out: list[str] = []
     for line in text.split("\n"):
-        if out and out[-1].endswith(" ") and not out[-1].startswith(">") and line != "-- ":
+        joinable = out and out[-1].endswith(" ") and out[-1] != "-- "
+        if joinable and not out[-1].startswith(">") and line != "-- ":
             out[-1] = (out[-1][:-1] if delsp else out[-1]) + line
         else:
             out.append(line)
@@ -84,7 +86,8 @@ def _is_attachment(part: Message) -> bool:
 def _alternative_text(part: Message, content: Content, max_parts: int) -> str:
     """The richer rendering of a multipart/alternative: plain unless it is a stub."""
     plain = html = ""
-    for child in part.iter_parts() if isinstance(part, EmailMessage) else part.get_payload():
+    children = part.get_payload()
+    for child in children if isinstance(children, list) else []:
         if not isinstance(child, Message):
             continue
         sub = Content()
@@ -119,10 +122,10 @@ def _visit(part: Message, content: Content, max_parts: int) -> None:
     if ctype == "message/rfc822":
         inner = part.get_payload()
         inner_message = inner[0] if isinstance(inner, list) and inner else None
-        if isinstance(inner_message, EmailMessage):
+        if isinstance(inner_message, Message):
             content.forwards.append(inner_message)
         return
-    filename = part.get_filename() or ""
+    filename = filename_of(part)
     if ctype in ("text/plain", "text/html") and not _is_attachment(part):
         content.body = _join(content.body, part_text(part))
         return

@@ -15,7 +15,8 @@ from .text import fold_same_length
 
 _ATTRIBUTION = re.compile(
     r"^(?:on\b.{3,200}\bwrote\s*:?|vao\b.{3,200}\bda viet\s*:?|le\b.{3,200}\ba ecrit\s*:?"
-    r"|am\b.{3,200}\bschrieb\s*:?|.{3,200}\b(?:wrote|da viet|viet)\s*:)\s*$"
+    r"|am\b.{3,200}\bschrieb\s*:?"
+    r"|.{0,200}(?:@|\d{1,2}[:/.]\d{2}).{0,200}\b(?:wrote|da viet|viet)\s*:)\s*$"
 )
 _ATTRIBUTION_START = re.compile(r"^(?:on|vao|le|am)\b.{3,200}$")
 _ATTRIBUTION_END = re.compile(r"^.{0,200}\b(?:wrote|da viet|a ecrit|schrieb)\s*:\s*$")
@@ -27,9 +28,12 @@ _HEADER_NEXT = re.compile(
     r"^\*?(?:sent|date|ngay|da gui|thoi gian|to|den|subject|tieu de|chu de|cc)\s*:\*?"
 )
 _FORWARD = re.compile(
-    r"^[-=_ ]*(?:forwarded message|begin forwarded message|original message"
+    r"^[-=_ ]*(?:forwarded message|begin forwarded message|forwarded e-?mail"
     r"|thu (?:da |duoc )?chuyen tiep|tin nhan (?:da |duoc )?chuyen tiep)[-=_ :]*$"
 )
+# Outlook forwards look like its replies; the subject ("FW:", "TR:") tells them apart.
+_FORWARD_SUBJECT = re.compile(r"^\s*(?:(?:re|tl|aw)\s*:\s*)*(?:fw|fwd|tr|chuyen tiep)\s*:", re.I)
+_EMAIL_IN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SIGNATURE_START = re.compile(
     r"^(?:--|-- |__+|sent from (?:my )?\S.*|get outlook for .*|gui tu .*(?:iphone|android|"
     r"ipad|samsung|dien thoai|di dong).*|duoc gui tu .*|sent from mail for windows.*)\s*$"
@@ -51,14 +55,32 @@ class Forwarded:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def split_inline_forward(text: str) -> Forwarded | None:
+def _is_forward_start(folded: list[str], i: int, outlook: bool) -> bool:
+    line = folded[i]
+    if _FORWARD.match(line) and line.strip(" -=_:"):
+        return True
+    return outlook and (bool(_ORIGINAL.match(line)) or _outlook_header(folded, i))
+
+
+def _sender_of(value: str) -> tuple[str, str]:
+    """Name and address from "Name <a@b>", "Name [mailto:a@b]" or a bare address."""
+    found = _EMAIL_IN.search(value)
+    if not found:
+        return value.strip(" \"'*"), ""
+    name = value[: found.start()].strip(" \"'*<[(").replace("mailto:", "").strip(" \"'*<[(")
+    name, _ = parseaddr(name + " <x@y.z>") if name else ("", "")
+    return name.strip('" '), found.group(0).lower()
+
+
+def split_inline_forward(text: str, subject: str = "") -> Forwarded | None:
     """Find a forward marker; the header block after it names the original sender."""
     lines = text.split("\n")
     folded = [fold_same_length(line.strip()) for line in lines]
-    for i, line in enumerate(folded):
-        if not _FORWARD.match(line) or not line.strip(" -=_:"):
+    outlook = bool(_FORWARD_SUBJECT.match(fold_same_length(subject)))
+    for i in range(len(folded)):
+        if not _is_forward_start(folded, i, outlook):
             continue
-        j = i + 1
+        j = i if _HEADER_FROM.match(folded[i]) else i + 1
         sender = ""
         while j < len(lines) and (not folded[j] or j - i <= 8):
             if folded[j] and not (_HEADER_FROM.match(folded[j]) or _HEADER_NEXT.match(folded[j])):
@@ -66,12 +88,12 @@ def split_inline_forward(text: str) -> Forwarded | None:
             if _HEADER_FROM.match(folded[j]) and not sender:
                 sender = lines[j].split(":", 1)[1].strip().strip("*").strip()
             j += 1
-        name, email = parseaddr(sender)
+        name, email = _sender_of(sender)
         return Forwarded(
             note="\n".join(lines[:i]).strip(),
             body="\n".join(lines[j:]).strip(),
-            sender_name=name.strip('" '),
-            sender_email=email.lower() if "@" in email else "",
+            sender_name=name,
+            sender_email=email,
         )
     return None
 

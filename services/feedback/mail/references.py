@@ -33,7 +33,8 @@ _ATOM = re.compile(
     rf"|(?<![\w.])(?P<bare>[ivxl]{{1,5}}\.\d{{1,2}}|\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}|[ivxl]{{1,5}})"
     r"(?![\w])(?![.,]\d)"
 )
-_GAP = re.compile(r"^[\s,;:\-–—(/.]*(?:(?:va|cua|thuoc|trong|tai|o|ve)\b[\s,;:\-–—(/]*)*$")
+_GAP = re.compile(r"^[ \t,;:\-–—(/]*(?:(?:va|cua|thuoc|trong|tai|o|ve)\b[ \t,;:\-–—(/]*)*$")
+_GAP_TO_PART = re.compile(r"^[ \t]*[.)]?[ \t]*$|^[ \t]*:[ \t]*\n[ \t\-–•*+]*$")
 _AND = re.compile(r"\bva\b|,")
 _QUANTITY = re.compile(
     r"^\s*(?:%|ty\b|trieu\b|nghin\b|ngan\b|nam\b|ngay\b|thang\b|nguoi\b|ha\b|km\b|lan\b|dong\b)"
@@ -185,8 +186,10 @@ def _token(match: re.Match[str], original: str, plain: bool) -> Token | None:
         if part:
             keys.add(("part", value))
     if len(label) == 1 and kw_folded:
-        keys.add(("upper", label))
-        if not part:
+        # "mục B" is a lettered Part, "điểm b" a lettered item; "phần a" still means Part A.
+        if label_orig.isupper() or part:
+            keys.add(("upper", label))
+        if label_orig.islower() or (not part and kind != "mục"):
             keys.add(("lower", label))
     if not keys:
         return None
@@ -208,7 +211,7 @@ def find_label_references(original: str, folded: str | None = None) -> list[Labe
         if chains:
             last = chains[-1][-1]
             gap = folded[last[1] : atom[0]]
-            if len(gap) <= 25 and _GAP.match(gap) and _joins(last[2], atom[2], gap):
+            if len(gap) <= 25 and _joins(last[2], atom[2], gap):
                 chains[-1].append(atom)
                 continue
         chains.append([atom])
@@ -222,7 +225,15 @@ def find_label_references(original: str, folded: str | None = None) -> list[Labe
 
 
 def _joins(previous: Token, current: Token, gap: str) -> bool:
-    """'và' links only labels of one shape (an enumeration); other links build a path."""
+    """'và' links only labels of one shape (an enumeration); other links build a path.
+
+    A full stop or a line break ends a reference, except "mục II. Phần thứ nhất" and a
+    "Phần thứ hai:" line introducing a list of its items.
+    """
+    if not _GAP.match(gap):
+        if current.shape == "part" and _GAP_TO_PART.match(gap):
+            return True
+        return previous.shape == "part" and ":" in gap and bool(_GAP_TO_PART.match(gap))
     if re.search(r"\bva\b", gap):
         return previous.shape == current.shape
     return True

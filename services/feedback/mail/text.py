@@ -11,7 +11,7 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 _INVISIBLE = re.compile(r"[\u200c\u200d\u2060\ufeff\u00ad]")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def _fold_char(char: str) -> str:
     if char in "đĐ":
         return "d"
@@ -19,11 +19,23 @@ def _fold_char(char: str) -> str:
     return base if len(base) == 1 else char
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def fold_same_length(text: str) -> str:
     """Lower-case, diacritic-free copy of NFC ``text`` with the same length (offsets hold)."""
     if text.isascii():
         return text.lower()
-    return "".join(c.lower() if c.isascii() else _fold_char(c) for c in text)
+    return text.translate(_FOLD)
 
 
 def nfc(text: str) -> str:
