@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,6 +54,20 @@ def content_hash(text: str) -> str:
 def _block_json(block: object) -> dict:
     kind = "table" if isinstance(block, Table) else "paragraph"
     return {"kind": kind, **asdict(block)}  # type: ignore[call-overload]
+
+
+SECTION_TEXT_MAX = 20_000  # per section in documents.v1: phrases to match, not the archive
+
+
+def section_text(blocks: Sequence[dict[str, Any]] | None) -> str:
+    """A section's body as plain text: paragraphs, and table rows with cells joined by " | "."""
+    lines: list[str] = []
+    for block in blocks or []:
+        if block.get("kind") == "table":
+            lines += [" | ".join(str(cell) for cell in row) for row in block.get("rows") or []]
+        else:
+            lines.append(str(block.get("text") or ""))
+    return "\n".join(lines)[:SECTION_TEXT_MAX]
 
 
 def build_sections(
@@ -215,6 +230,7 @@ def document_state(document: Document, sections: Sequence[Section]) -> DocumentS
         opens_at=document.opens_at,
         closes_at=document.closes_at,
         required_fields=list(document.required_fields or []),
+        contact_emails=list((document.contacts or {}).get("emails") or []),
         sections=[
             SectionInfo(
                 id=s.id,
@@ -224,6 +240,7 @@ def document_state(document: Document, sections: Sequence[Section]) -> DocumentS
                 number=s.number,
                 title=s.title,
                 path=list(s.path),
+                text=section_text(s.blocks),
             )
             for s in sections
         ],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic_settings import SettingsConfigDict
 
-from shared.config import ServiceSettings, sqlite_url
+from shared.config import VAR_DIR, ServiceSettings, sqlite_url
 from shared.events import MAX_COMMENT_CHARS
 
 
@@ -45,3 +45,33 @@ class FeedbackSettings(ServiceSettings):
     mail_retry_max_seconds: float = 3600.0
     retention_check_hours: float = 6.0
     group_commit_max_batch: int = 200
+
+    # E-mailed comments. The SMTP listener takes mail for the consultation addresses of
+    # open drafts and for <slug>@intake_mail_domain; port 0 turns it off.
+    intake_smtp_host: str = "127.0.0.1"
+    intake_smtp_port: int = 0
+    intake_smtp_hostname: str = "gopy.localhost"
+    intake_mail_domain: str = ""
+    intake_max_message_bytes: int = 25 * 1024 * 1024
+    # The draft a mailbox or an import is about when the recipients do not say (its slug).
+    intake_default_document: str = ""
+    # Where replies come from; empty: the address the comment was sent to.
+    intake_reply_from: str = ""
+    intake_poll_seconds: float = 5.0
+    # An existing mailbox read over IMAP (the invitation's Gmail address, say); no host: off.
+    imap_host: str = ""
+    imap_port: int = 993
+    imap_ssl: bool = True
+    imap_starttls: bool = False
+    imap_username: str = ""
+    imap_password: str = ""
+    imap_folder: str = "INBOX"
+    imap_processed_folder: str = ""
+    imap_poll_seconds: float = 60.0
+    imap_idle_seconds: float = 240.0
+
+    # Scans of postal letters: a directory under var/ (a volume in production).
+    scan_dir: str = str(VAR_DIR / "scans")
+    max_scan_bytes: int = 10 * 1024 * 1024
+    max_scans_per_letter: int = 20
+    max_letter_bytes: int = 64 * 1024 * 1024

@@ -27,3 +27,4 @@ IntakeDep = Annotated[CommentIntake, Depends(intake_of)]
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 SettingsDep = Annotated[FeedbackSettings, Depends(settings_of)]
 ReviewerDep = staff_dependency(lambda r: runtime_of(r).settings.signing_keys, "reviewer")
+ClerkDep = staff_dependency(lambda r: runtime_of(r).settings.signing_keys, "clerk")

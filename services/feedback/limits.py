@@ -8,6 +8,8 @@ frameworks underneath would answer in English or silently turn it into U+FFFD.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -36,13 +38,32 @@ def _refusal(scope: Scope, status: int, message: str) -> Response:
 class BodyGuard:
     """Refuse request bodies over ``max_bytes`` and text bodies that are not UTF-8."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        *,
+        staff_uploads: dict[str, int] | None = None,
+        is_staff: Callable[[Scope], bool] | None = None,
+    ) -> None:
+        """``staff_uploads``: path prefix -> larger limit, for staff only (letter scans);
+        who is asking is checked from the headers before a byte of such a body is read."""
         self.app = app
         self.max_bytes = max_bytes
+        self.staff_uploads = staff_uploads or {}
+        self.is_staff = is_staff
 
-    def _too_large(self) -> str:
+    def _limit_for(self, scope: Scope) -> int | None:
+        """The limit for this request, or None when it must be refused unread (401)."""
+        path = str(scope.get("path", ""))
+        for prefix, limit in self.staff_uploads.items():
+            if path.startswith(prefix):
+                return limit if self.is_staff and self.is_staff(scope) else None
+        return self.max_bytes
+
+    def _too_large(self, limit: int) -> str:
         return (
-            f"Nội dung gửi lên quá lớn (tối đa {vn_number(self.max_bytes // 1024)} KB). "
+            f"Nội dung gửi lên quá lớn (tối đa {vn_number(limit // 1024)} KB). "
             "Vui lòng rút gọn ý kiến."
         )
 
@@ -50,15 +71,20 @@ class BodyGuard:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
+        limit = self._limit_for(scope)
+        if limit is None:
+            message = "Cần đăng nhập để dùng chức năng này."
+            await _refusal(scope, 401, message)(scope, receive, send)
+            return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await _refusal(scope, 413, self._too_large())(scope, receive, send)
+        if declared.isdigit() and int(declared) > limit:
+            await _refusal(scope, 413, self._too_large(limit))(scope, receive, send)
             return
         try:
-            body, tail = await self._read(receive)
+            body, tail = await self._read(receive, limit)
         except BodyTooLarge:
-            await _refusal(scope, 413, self._too_large())(scope, receive, send)
+            await _refusal(scope, 413, self._too_large(limit))(scope, receive, send)
             return
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type in _TEXT_TYPES:
@@ -73,7 +99,7 @@ class BodyGuard:
                 return
         await self.app(scope, _replay(body, tail, receive), send)
 
-    async def _read(self, receive: Receive) -> tuple[bytes, Message | None]:
+    async def _read(self, receive: Receive, limit: int) -> tuple[bytes, Message | None]:
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -82,7 +108,7 @@ class BodyGuard:
                 return b"".join(chunks), message  # the client went away mid-body
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
+            if size > limit:
                 raise BodyTooLarge()
             chunks.append(chunk)
             if not message.get("more_body", False):

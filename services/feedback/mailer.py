@@ -31,10 +31,15 @@ LEASE = timedelta(minutes=5)
 
 def build_message(settings: FeedbackSettings, row: MailMessage) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = settings.mail_from
+    message["From"] = row.from_address or settings.mail_from
     message["To"] = row.to_address
     message["Subject"] = row.subject
     message["Date"] = format_datetime(utcnow())
+    # RFC 3834: an automatic reply, so well-behaved auto-responders never answer it back.
+    message["Auto-Submitted"] = "auto-replied"
+    if row.in_reply_to:
+        message["In-Reply-To"] = row.in_reply_to
+        message["References"] = row.in_reply_to
     domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
     message.set_content(row.body, charset="utf-8")

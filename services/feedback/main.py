@@ -14,15 +14,16 @@ from services.feedback.config import FeedbackSettings
 from services.feedback.consumers import catalogue_consumer
 from services.feedback.intake import CommentIntake
 from services.feedback.limits import BodyGuard
+from services.feedback.mail.service import start_mail_intake
 from services.feedback.mailer import MailSender
 from services.feedback.receipt_throttle import ReceiptThrottle
 from services.feedback.retention import erase_personal_data
-from services.feedback.routes import api, pages, receipts
+from services.feedback.routes import api, clerk, pages, receipts
 from shared.events import topics, utcnow
 from shared.group_commit import GroupCommitter
 from shared.logging import configure_logging
 from shared.service_app import build_runtime, running, start_periodic
-from shared.web import api_docs, install_common, validation_message
+from shared.web import api_docs, authenticate, install_common, validation_message
 
 SERVICE = "feedback"
 
@@ -56,10 +57,17 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
             if settings.smtp_host:
                 app.state.mailer = MailSender(runtime.sessions, settings)
                 runtime.tasks.append(asyncio.create_task(app.state.mailer.run(runtime.stop)))
-            yield
+            async with start_mail_intake(runtime, app.state.intake, settings) as mail:
+                app.state.mail = mail
+                yield
 
     app = FastAPI(title="Góp Ý · feedback", lifespan=lifespan, **api_docs(settings))
-    app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyGuard,
+        max_bytes=settings.max_body_bytes,
+        staff_uploads={"/van-thu/": settings.max_letter_bytes},
+        is_staff=lambda scope: authenticate(Request(scope), settings.signing_keys) is not None,
+    )
     app.add_middleware(
         ReceiptThrottle,
         per_address=settings.receipt_attempts_per_minute_per_address,
@@ -82,4 +90,5 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(receipts.router)
+    app.include_router(clerk.router)
     return app

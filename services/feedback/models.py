@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Index, Text, Uuid
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, Text, Uuid
 from sqlmodel import Field, SQLModel
 
 from shared.db import UTCDateTime
@@ -65,6 +65,10 @@ class CatalogueDocument(SQLModel, table=True):
     required_fields: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
     )
+    # The consultation's own e-mail addresses (from its invitation): mail to them is a comment.
+    contact_emails: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
 
 
 class CatalogueSection(SQLModel, table=True):
@@ -79,6 +83,8 @@ class CatalogueSection(SQLModel, table=True):
     number: str = Field(max_length=100)
     title: str = Field(max_length=4000)
     path: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Its own text, to match the phrases an e-mail quotes (from ``documents.v1``).
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class MailMessage(SQLModel, table=True):
@@ -94,6 +100,9 @@ class MailMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     comment_id: uuid.UUID | None = Field(default=None, sa_column=Column(Uuid, nullable=True))
     to_address: str = Field(max_length=254)
+    # A reply to an e-mailed comment goes out from the consultation's own address.
+    from_address: str | None = Field(default=None, max_length=254)
+    in_reply_to: str | None = Field(default=None, max_length=998)
     subject: str = Field(max_length=500)
     body: str = Field(sa_column=Column(Text, nullable=False))
     attempts: int = 0
@@ -106,3 +115,77 @@ class MailMessage(SQLModel, table=True):
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class InboundMessage(SQLModel, table=True):
+    """An e-mail as it arrived (SMTP, IMAP or a file import): the original bytes, kept.
+
+    Stored and committed before the sender's server hears ``250`` (or before the IMAP
+    cursor moves), so from then on the message cannot be lost; reading it into comments
+    is a later, repeatable step whose outcome is recorded here for the clerk.
+    """
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (
+        Index("ix_inbound_messages_status", "status", "received_at"),
+        Index("ix_inbound_messages_message_id", "message_id"),
+        Index("ix_inbound_messages_content_key", "content_key"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    source: str = Field(max_length=10)  # smtp, imap, import
+    source_ref: str | None = Field(default=None, max_length=500)
+    envelope_from: str | None = Field(default=None, max_length=500)
+    envelope_to: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    document_id: uuid.UUID | None = Field(default=None, sa_column=Column(Uuid, nullable=True))
+    message_id: str | None = Field(default=None, max_length=998)
+    sha256: str = Field(max_length=64)
+    size: int
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    received_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+    # pending, accepted, quarantined, duplicate, rejected_spam, not_a_comment
+    status: str = Field(default="pending", max_length=20)
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    subject: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    sender_email: str | None = Field(default=None, max_length=254)
+    sender_name: str | None = Field(default=None, max_length=200)
+    # A hash of the sender and the comment text, to record a re-sent message only once.
+    content_key: str | None = Field(default=None, max_length=64)
+    comment_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    attempts: int = 0
+    processed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    handled_by: str | None = Field(default=None, max_length=200)
+
+
+class ImapCursor(SQLModel, table=True):
+    """How far one IMAP folder has been read: resumes after a restart, never re-reads."""
+
+    __tablename__ = "imap_cursors"
+
+    mailbox: str = Field(primary_key=True, max_length=500)
+    uidvalidity: int = Field(sa_column=Column(BigInteger, nullable=False))
+    last_uid: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class LetterScan(SQLModel, table=True):
+    """A scanned or photographed page of a postal letter; the file lives outside the database.
+
+    Files are named by their SHA-256, so the same page uploaded twice is stored once, and
+    no name a user typed ever reaches the file system.
+    """
+
+    __tablename__ = "letter_scans"
+
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False, index=True))
+    sha256: str = Field(max_length=64)
+    content_type: str = Field(max_length=50)
+    size: int
+    original_name: str | None = Field(default=None, max_length=255)
+    page: int = 1
+    uploaded_by: str | None = Field(default=None, max_length=200)
+    uploaded_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )

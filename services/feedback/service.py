@@ -156,9 +156,10 @@ async def submit_comment(
         ),
     )
     outbox.add(session, topics.COMMENTS, event)
-    acknowledgements.enqueue(
-        session, comment, acknowledgements.place_of(document, section), feedback_url
-    )
+    if channel != "email":  # an e-mail gets one reply for all its comments (mail.replies)
+        acknowledgements.enqueue(
+            session, comment, acknowledgements.place_of(document, section), feedback_url
+        )
     return comment
 
 
@@ -235,6 +236,7 @@ async def _apply_document_state(session: AsyncSession, state: DocumentState, at:
         state.closes_at,
     )
     document.required_fields = list(state.required_fields)
+    document.contact_emails = [a.lower() for a in state.contact_emails]
     document.event_at = at
     session.add(document)
     await session.execute(
@@ -250,6 +252,7 @@ async def _apply_document_state(session: AsyncSession, state: DocumentState, at:
             number=s.number,
             title=s.title,
             path=list(s.path),
+            text=s.text or "",
         )
         for s in state.sections
     )

@@ -10,9 +10,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from shared.i18n import install_templates, page_context, remember_language
+from shared.security import CSRF_FIELD, csrf_token
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 install_templates(templates.env)
+templates.env.globals.update(csrf_token=csrf_token, csrf_field=CSRF_FIELD)  # staff forms
 
 
 def render(

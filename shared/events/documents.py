@@ -19,6 +19,10 @@ class SectionInfo(Payload):
     number: str
     title: str
     path: list[str]
+    # The section's own body as plain text (table rows as lines, cells joined by " | "),
+    # so a consumer can match quoted phrases and appendix indicators to a section.
+    # Optional: events published before it existed carry none.
+    text: str | None = None
 
 
 class DocumentState(Payload):
@@ -35,6 +39,9 @@ class DocumentState(Payload):
     # What this consultation requires of a commenter besides the text, among
     # ``personal.PERSONAL_FIELDS``; an admin setting owned by the documents service.
     required_fields: list[str] = []
+    # The e-mail addresses the draft invites comments at (an admin may correct them): mail
+    # sent to one of them is a comment on this document.
+    contact_emails: list[str] = []
 
 
 class _DocumentEnvelope(EnvelopeBase):

@@ -50,6 +50,26 @@ _POSTAL_HINT = re.compile(
     r"\b(số|đường|phố|phường|xã|thị trấn|quận|huyện|thành phố|tỉnh|TP)\b", re.IGNORECASE
 )
 _BODY_DATE_CONTEXT = re.compile(r"tính\s+đến|lũy\s+kế|ước\s+đến|giải\s+ngân", re.IGNORECASE)
+# "… gửi về các địa chỉ sau:" / "một trong các địa chỉ sau đây:" introduces a list of
+# addresses, on the same line (dash bullets) or one per following line.
+_LIST_LEAD = re.compile(r"địa\s+chỉ\s+(?:sau(?:\s+đây)?|dưới\s+đây|như\s+sau)\s*:?", re.IGNORECASE)
+_LIST_LEAD_AT_END = re.compile(
+    r"(?:gửi\s+(?:về|đến|tới)|(?:các|những)\s+(?:cơ\s+quan|đơn\s+vị|nơi)\s+sau(?:\s+đây)?)\s*:\s*$",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^\s*(?:[-–—•+*]|[a-zđ]\)|\d{1,2}\))\s+", re.IGNORECASE)
+_INLINE_ITEMS = re.compile(r"\s*;\s*(?:[-–—•+*]\s+)?|\s+[-–—•+*]\s+|^\s*[-–—•+*]\s+")
+_LEAD_IN = re.compile(
+    r"^(?:(?:xin\s+)?gửi\s+(?:về|đến|tới)\s*:?\s*|(?:tại\s+)?địa\s+chỉ(?:\s+liên\s+hệ)?\s*:\s*)",
+    re.IGNORECASE,
+)
+_CONTACT_TAIL = re.compile(
+    r"[\s,;.(]*(?:\b(?:e-?mail|thư\s+điện\s+tử|hộp\s+thư|điện\s+thoại|số\s+điện\s+thoại|"
+    r"fax)\b|\b(?:ĐT|SĐT)\b\s*:|\S+@\S+).*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_SENTENCE_END = re.compile(r"(?<!\bTP)(?<!\bTp)(?<!\bTX)(?<!\bTT)(?<!\b[PQH])\.\s+(?=[A-ZĐ])")
+_LABELLED = re.compile(r"\bđịa\s+chỉ(?:\s+liên\s+hệ)?\s*:\s*", re.IGNORECASE)
 
 
 def _sentences(text: str) -> list[str]:
@@ -101,15 +121,69 @@ def extract_invitation(outside: list[str], inside: list[str]) -> Invitation:
             if email not in invitation.emails:
                 invitation.emails.append(email)
     for tier in (outside, inside):
-        for text in tier:
+        listed, consumed = _address_list(tier)
+        for address in listed:
+            if address not in invitation.postal_addresses:
+                invitation.postal_addresses.append(address)
+        for index, text in enumerate(tier):
             for sentence in _sentences(text):
-                _read_sentence(sentence, invitation)
+                _read_sentence(sentence, invitation, addresses=index not in consumed)
         if invitation.deadline or invitation.postal_addresses:
             break
     return invitation
 
 
-def _read_sentence(sentence: str, invitation: Invitation) -> None:
+def _address_list(texts: list[str]) -> tuple[list[str], set[int]]:
+    """Addresses listed after "các địa chỉ sau:", and the indices of the texts they used."""
+    addresses: list[str] = []
+    consumed: set[int] = set()
+    for index, text in enumerate(texts):
+        lead = _LIST_LEAD.search(text) or _LIST_LEAD_AT_END.search(text)
+        if lead is None or not _INVITES.search(text):
+            continue
+        rest = text[lead.end() :]
+        items = [item for item in _INLINE_ITEMS.split(rest) if item.strip()]
+        if not items:
+            for following in range(index + 1, min(len(texts), index + 12)):
+                if not _is_list_line(texts[following]):
+                    break
+                consumed.add(following)
+                items.append(_BULLET.sub("", texts[following]))
+        if items:
+            consumed.add(index)
+        for item in items:
+            address = _clean_item(item)
+            if address and address not in addresses:
+                addresses.append(address)
+    return addresses, consumed
+
+
+def _is_list_line(text: str) -> bool:
+    """A bullet, or an unbulleted line that is an address with its own e-mail or label."""
+    if _BULLET.match(text):
+        return True
+    return (
+        len(text) < 300
+        and bool(_POSTAL_HINT.search(text))
+        and ("@" in text or bool(_LABELLED.search(text)))
+    )
+
+
+def _clean_item(item: str) -> str:
+    """One listed address without bullet, lead-in words, e-mail or telephone."""
+    item = _BULLET.sub("", item).strip()
+    item = _CONTACT_TAIL.sub("", item)
+    item = _SENTENCE_END.split(item, maxsplit=1)[0]
+    labelled = _LABELLED.search(item)
+    if labelled:
+        item = item[labelled.end() :]
+    item = _LEAD_IN.sub("", item.strip()).strip(" ,:;.-–")
+    if "@" in item or not _POSTAL_HINT.search(item):
+        return ""
+    return item
+
+
+def _read_sentence(sentence: str, invitation: Invitation, addresses: bool = True) -> None:
     if not _INVITES.search(sentence) or not _STRONG.search(sentence):
         return
     if _POSTAGE.search(sentence):
@@ -119,6 +193,8 @@ def _read_sentence(sentence: str, invitation: Invitation) -> None:
         if deadline is not None:
             invitation.deadline = deadline
             invitation.opens = opens
+    if not addresses or _LIST_LEAD.search(sentence):
+        return  # listed addresses are read as a list, item by item
     matches = list(_ADDRESS.finditer(sentence)) or list(_SEND_TO.finditer(sentence))
     for match in matches:
         address = match.group("addr").strip(" ,:;-")

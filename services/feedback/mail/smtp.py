@@ -1,0 +1,93 @@
+"""The SMTP listener (aiosmtpd): mail sent to a consultation's address becomes comments.
+
+Recipients are checked at RCPT time, so mail for anyone else is refused before its body
+is sent. The raw message is committed to the inbox before ``250`` is answered: from
+that moment the sender's server may forget it, and we may not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.feedback.mail.inbox import documents_for_recipient, store_raw
+from shared.db import unit_of_work
+
+log = logging.getLogger(__name__)
+
+
+class IntakeHandler:
+    """aiosmtpd handler: accept mail for open consultations, store it, wake the reader."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        mail_domain: str,
+        on_stored: Callable[[], None] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._mail_domain = mail_domain
+        self._on_stored = on_stored
+
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
+        try:
+            async with self._sessions() as db:
+                documents = await documents_for_recipient(db, address, self._mail_domain)
+        except Exception:
+            log.exception("recipient check failed")
+            return "451 4.3.0 Hệ thống tạm thời bận, vui lòng gửi lại sau (try again later)"
+        if not documents:
+            return "550 5.1.1 Địa chỉ này không nhận góp ý (no open consultation at this address)"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or b""
+        if isinstance(raw, str):  # only with decode_data=True, which we never set
+            raw = raw.encode("utf-8", "surrogateescape")
+        try:
+            async with unit_of_work(self._sessions) as db:
+                store_raw(
+                    db,
+                    raw,
+                    source="smtp",
+                    envelope_from=envelope.mail_from,
+                    envelope_to=list(envelope.rcpt_tos),
+                    source_ref=f"smtp:{session.peer[0] if session.peer else ''}",
+                )
+        except Exception:
+            log.exception("could not store an incoming message")
+            return "451 4.3.0 Chưa lưu được thư, vui lòng gửi lại sau (try again later)"
+        if self._on_stored:
+            self._on_stored()
+        return "250 2.0.0 Đã nhận thư góp ý (message accepted)"
+
+
+async def start_listener(
+    handler: IntakeHandler, host: str, port: int, *, max_bytes: int, hostname: str
+) -> asyncio.base_events.Server:
+    """Listen for SMTP on (host, port) in the running event loop."""
+    loop = asyncio.get_running_loop()
+    return await loop.create_server(
+        lambda: SMTP(
+            handler,
+            data_size_limit=max_bytes,
+            enable_SMTPUTF8=True,
+            hostname=hostname,
+            ident="Gop Y intake",
+        ),
+        host=host,
+        port=port,
+    )
