@@ -35,6 +35,7 @@ SAMPLE = Path("samples/dien-bien-du-thao-bao-cao-chinh-tri-2020.txt")
 SERVICES = {"documents": 8001, "feedback": 8002, "aggregator": 8003}
 STAGES = (("documents",), ("feedback", "aggregator"))
 OPEN_DAYS = 30
+SMTP_INTAKE_PORT = 2525
 
 
 def start_service(name: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -101,6 +102,9 @@ def main() -> int:
         env["KAFKA_BOOTSTRAP_SERVERS"] = broker.bootstrap
         print(f"Broker (Tansu, in memory) on {broker.bootstrap}")
     catcher = start_for_devrun(env, VAR_DIR / "mail")
+    # E-mailed comments: the SMTP listener of the feedback service (DESIGN.md: port 2525).
+    env.setdefault("FEEDBACK_INTAKE_SMTP_PORT", str(SMTP_INTAKE_PORT))
+    env.setdefault("FEEDBACK_INTAKE_MAIL_DOMAIN", "gopy.localhost")
     children: list[subprocess.Popen[bytes]] = []
     stopping = False
 
@@ -147,6 +151,9 @@ def print_urls(mail: str | None = None, show_admin_hint: bool = True) -> None:
         "  Draft administration:    http://127.0.0.1:8001/soan-thao   (staff)\n"
         "  Subcommittee workspace:  http://127.0.0.1:8003/tong-hop    (staff)\n"
         "  Staff sign-in:           http://127.0.0.1:8003/dang-nhap\n"
+        "  Clerks (mail, letters):  http://127.0.0.1:8002/van-thu      (staff)\n"
+        f"  Comments by e-mail:      SMTP 127.0.0.1:{SMTP_INTAKE_PORT}, to the draft's address\n"
+        "                           (its invitation's, or <slug>@gopy.localhost)\n"
         + (f"Outgoing mail (caught, never delivered): {mail}\n" if mail else "")
         + (
             "First administrator:\n"
