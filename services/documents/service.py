@@ -231,6 +231,7 @@ def document_state(document: Document, sections: Sequence[Section]) -> DocumentS
         closes_at=document.closes_at,
         required_fields=list(document.required_fields or []),
         contact_emails=list((document.contacts or {}).get("emails") or []),
+        postal_addresses=list((document.contacts or {}).get("postal_addresses") or []),
         sections=[
             SectionInfo(
                 id=s.id,

@@ -69,6 +69,9 @@ class CatalogueDocument(SQLModel, table=True):
     contact_emails: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
     )
+    postal_addresses: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
 
 
 class CatalogueSection(SQLModel, table=True):

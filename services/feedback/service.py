@@ -237,6 +237,7 @@ async def _apply_document_state(session: AsyncSession, state: DocumentState, at:
     )
     document.required_fields = list(state.required_fields)
     document.contact_emails = [a.lower() for a in state.contact_emails]
+    document.postal_addresses = list(state.postal_addresses)
     document.event_at = at
     session.add(document)
     await session.execute(

@@ -42,6 +42,8 @@ class DocumentState(Payload):
     # The e-mail addresses the draft invites comments at (an admin may correct them): mail
     # sent to one of them is a comment on this document.
     contact_emails: list[str] = []
+    # The postal addresses it invites letters at, one per address (shown to clerks).
+    postal_addresses: list[str] = []
 
 
 class _DocumentEnvelope(EnvelopeBase):

@@ -73,9 +73,7 @@ class TestSmtpListener:
             assert refused == {}
             rows = await stored(sessions)
             assert len(rows) == 1 and rows[0].raw == raw and rows[0].status == "pending"
-            assert (
-                rows[0].envelope_to == [CONSULTATION] and rows[0].message_id == "a1@example.org"
-            )
+            assert rows[0].envelope_to == [CONSULTATION] and rows[0].message_id == "a1@example.org"
             assert woken.is_set()
         finally:
             server.close()

@@ -59,7 +59,14 @@ def consultation() -> ev.DocumentState:
         for s in state.sections
     ]
     return state.model_copy(
-        update={"contact_emails": [CONSULTATION], "slug": "bao-cao", "sections": sections}
+        update={
+            "contact_emails": [CONSULTATION],
+            "postal_addresses": [
+                "Ban Tuyên giáo Tỉnh ủy, số 1 đường Võ Nguyên Giáp, tỉnh Điện Biên"
+            ],
+            "slug": "bao-cao",
+            "sections": sections,
+        }
     )
 
 
@@ -216,6 +223,10 @@ class TestPostalLetters:
     ) -> None:
         smtp_intake.settings.scan_dir = str(tmp_path / "scans")
         state = consultation()
+        form = await smtp_intake.client.get(
+            "/van-thu/thu-buu-dien", headers=clerk_headers(smtp_intake)
+        )
+        assert "số 1 đường Võ Nguyên Giáp" in form.text  # where the invitation says to write
         response = await smtp_intake.client.post(
             "/van-thu/thu-buu-dien",
             headers=clerk_headers(smtp_intake),
