@@ -24,6 +24,7 @@ from tests.factories import document_state, published
 from tests.feedback.mail.dovecot import Dovecot
 
 CONSULTATION = "gopyvankien@example.vn"
+PROCESSED = "Da-doc"
 
 
 def letter(subject: str, body: str, message_id: str) -> bytes:
@@ -139,22 +140,29 @@ def dovecot() -> Iterator[Dovecot]:
     server.stop()
 
 
+def new_folder(dovecot: Dovecot, **options: object) -> ImapAccount:
+    """A fresh folder of the test mailbox (each test its own) and an account reading it."""
+    folder = f"Gopy{free_port()}"
+    client = dovecot.client()
+    client.create_folder(folder)
+    client.logout()
+    return ImapAccount(
+        host="127.0.0.1",
+        port=dovecot.port,
+        username=dovecot.username,
+        password=dovecot.password,
+        folder=folder,
+        use_ssl=False,
+        **options,  # type: ignore[arg-type]
+    )
+
+
 class TestImapPoller:
     async def test_new_mail_read_once_and_resumed_after_restart(
         self, sessions: async_sessionmaker[AsyncSession], dovecot: Dovecot
     ) -> None:
-        folder = f"Gopy{free_port()}"
-        client = dovecot.client()
-        client.create_folder(folder)
-        client.logout()
-        account = ImapAccount(
-            host="127.0.0.1",
-            port=dovecot.port,
-            username=dovecot.username,
-            password=dovecot.password,
-            folder=folder,
-            use_ssl=False,
-        )
+        account = new_folder(dovecot)
+        folder = account.folder
         for n in range(3):
             dovecot.deliver(letter(f"Góp ý {n}", f"Ý kiến số {n}.", f"<imap{n}@x>"), folder)
         first = ImapPoller(sessions, account)
@@ -181,44 +189,22 @@ class TestImapPoller:
     async def test_processed_mail_moved_to_its_folder(
         self, sessions: async_sessionmaker[AsyncSession], dovecot: Dovecot
     ) -> None:
-        folder = f"Gopy{free_port()}"
-        client = dovecot.client()
-        client.create_folder(folder)
-        client.logout()
-        account = ImapAccount(
-            host="127.0.0.1",
-            port=dovecot.port,
-            username=dovecot.username,
-            password=dovecot.password,
-            folder=folder,
-            use_ssl=False,
-            processed_folder=f"{folder}-da-doc",
-        )
+        account = new_folder(dovecot, processed_folder=PROCESSED)
+        folder = account.folder
         dovecot.deliver(letter("Góp ý", "Ý kiến.", "<move@x>"), folder)
         poller = ImapPoller(sessions, account)
         assert await poller.poll_once() == 1
         await poller._disconnect()
         check = dovecot.client()
         assert check.select_folder(folder)[b"EXISTS"] == 0
-        assert check.select_folder(f"{folder}-da-doc")[b"EXISTS"] == 1
+        assert check.select_folder(PROCESSED)[b"EXISTS"] == 1
         check.logout()
 
     async def test_idle_wakes_the_poller_when_mail_arrives(
         self, sessions: async_sessionmaker[AsyncSession], dovecot: Dovecot
     ) -> None:
-        folder = f"Gopy{free_port()}"
-        client = dovecot.client()
-        client.create_folder(folder)
-        client.logout()
-        account = ImapAccount(
-            host="127.0.0.1",
-            port=dovecot.port,
-            username=dovecot.username,
-            password=dovecot.password,
-            folder=folder,
-            use_ssl=False,
-            poll_seconds=3600,  # only IDLE can bring the message in time
-        )
+        account = new_folder(dovecot, poll_seconds=3600)  # only IDLE brings it in time
+        folder = account.folder
         stop = asyncio.Event()
         poller = ImapPoller(sessions, account)
         task = asyncio.create_task(poller.run(stop))
