@@ -18,7 +18,7 @@ from .text import ends_terminal, starts_lower, starts_upper
 _BULLET = re.compile(r"^(?:[-+*•–]\s|\(\d{1,2}\)|(?:Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười) là,)")
 
 
-def _opens_item(text: str) -> bool:
+def opens_item(text: str) -> bool:
     """Lines that start a new paragraph by their look: headings, bullets, "Một là," items."""
     return bool(_BULLET.match(text)) or recognise(text) is not None
 
@@ -27,7 +27,7 @@ def _join_wrapped(prev: str, nxt: str, width: float) -> bool:
     """Whether a PDF-extract line continues the paragraph of the previous line."""
     full = len(prev) >= 0.8 * width
     terminal = ends_terminal(prev)
-    if _opens_item(nxt):
+    if opens_item(nxt):
         return full and not terminal
     if not terminal:
         return full or not starts_upper(nxt)
@@ -46,7 +46,7 @@ def _join_plain(prev: str, nxt: str) -> bool:
     return (
         not ends_terminal(prev)
         and starts_lower(nxt)
-        and not _opens_item(nxt)
+        and not opens_item(nxt)
         and recognise(prev) is None
     )
 
@@ -88,12 +88,14 @@ def reflow(
                 pending[-1].text += " " + line.text
             continue
         if current is not None:
-            if wrapped:
+            if line.joins is not None:
+                join = line.joins  # decided from the page layout (PDF)
+            elif wrapped:
                 join = _join_wrapped(last_physical, line.text, width)
             else:
                 join = blank_run <= 2 and _join_plain(current.text, line.text)
             if join:
-                current.text += " " + line.text
+                current.text += line.glue + line.text
                 last_physical = line.text
                 blank_run = 0
                 continue
