@@ -1,4 +1,4 @@
-"""Turn an uploaded draft (.txt in UTF-8, or .docx) into a parsed document, or refuse it clearly."""
+"""Turn an uploaded draft (.txt in UTF-8, .docx or .pdf) into a parsed document, or refuse it."""
 
 from __future__ import annotations
 
@@ -7,16 +7,19 @@ import io
 import zipfile
 
 from fastapi import UploadFile
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.documents import service
 from services.documents.models import Document
-from services.documents.parsing import ParsedDocument, parse_docx, parse_text
+from services.documents.parsing import ParsedDocument, PdfUnreadable, parse_docx, parse_text
+from services.documents.parsing.pdf_isolated import parse_pdf_isolated
 from shared.text import nfc
 from shared.web import DomainError
 
 TEXT_TYPES = (".txt", ".text")
 DOCX_TYPES = (".docx",)
+PDF_TYPES = (".pdf",)
 
 
 class InvalidUpload(DomainError):
@@ -56,10 +59,16 @@ def parse_upload(filename: str, data: bytes, max_bytes: int) -> tuple[ParsedDocu
         except Exception as exc:  # python-docx raises many kinds on a broken package
             raise InvalidUpload("Không đọc được tệp .docx này.") from exc
         return parsed, digest_of(data)
+    if name.endswith(PDF_TYPES):
+        try:
+            parsed = parse_pdf_isolated(data)
+        except PdfUnreadable as exc:
+            raise InvalidUpload(str(exc)) from exc
+        return parsed, digest_of(data)
     if name.endswith(TEXT_TYPES):
         text = decode_text(data)
         return parse_text(text), digest_of(text.encode("utf-8"))
-    raise InvalidUpload("Chỉ nhận tệp .txt (UTF-8) hoặc .docx.")
+    raise InvalidUpload("Chỉ nhận tệp .txt (UTF-8), .docx hoặc .pdf.")
 
 
 async def read_limited(file: UploadFile, max_bytes: int) -> bytes:
@@ -71,7 +80,8 @@ async def import_upload(
     session: AsyncSession, filename: str, data: bytes, max_bytes: int
 ) -> tuple[Document, bool]:
     """A new draft from an uploaded file; the same content again returns the existing one."""
-    parsed, digest = parse_upload(filename, data, max_bytes)
+    # Parsing a large PDF takes seconds: keep the event loop serving other requests meanwhile.
+    parsed, digest = await run_in_threadpool(parse_upload, filename, data, max_bytes)
     document = await service.find_by_hash(session, digest)
     if document is not None:
         return document, False

@@ -167,7 +167,7 @@ def _glue_hyphen(prev: RawLine, cur: RawLine) -> None:
     cur.glue = ""
 
 
-def _logical_lines(data: bytes) -> list[LogLine]:
+def logical_lines(data: bytes) -> list[LogLine]:
     """The draft's paragraphs, footnotes and tables, numbered as in :func:`pdf_text`."""
     pages = read_pdf(data)
     drop_furniture(pages)
@@ -191,13 +191,13 @@ def _logical_lines(data: bytes) -> list[LogLine]:
 
 def parse_pdf(data: bytes) -> ParsedDocument:
     """Parse a PDF draft into the same structure as its text version."""
-    return assemble(_logical_lines(data))
+    return assemble(logical_lines(data))
 
 
 def pdf_text(data: bytes) -> str:
     """The reflowed text whose lines the outline's ``line`` numbers count."""
     out: list[str] = []
-    for log in _logical_lines(data):
+    for log in logical_lines(data):
         if log.table is not None:
             out.extend(" | ".join(row) for row in log.table.rows)
         else:
