@@ -18,7 +18,7 @@ from .model import ParsedDocument, Table
 from .parser import assemble
 from .pdf_furniture import drop_furniture, reading_order
 from .pdf_layout import PdfLine, PdfPage, read_pdf
-from .pdf_tables import PdfTable, find_pdf_tables
+from .pdf_tables import PdfTable, continues_row, find_pdf_tables, join_cell_lines
 from .reflow import opens_item, reflow
 from .tables import FoundTable, find_tables
 from .text import ends_terminal, starts_lower
@@ -57,11 +57,17 @@ class _Metrics:
         return line.size <= 0.85 * self.size
 
 
-def _entries(page: PdfPage) -> list[Entry]:
-    """The page's text lines and tables in reading order."""
+def _take_tables(page: PdfPage) -> list[PdfTable]:
+    """The page's ruled tables, their lines taken out of the running text."""
     tables = find_pdf_tables(page)
     taken = {id(line) for table in tables for line in table.lines}
-    lines = reading_order([ln for ln in page.lines if id(ln) not in taken])
+    page.lines = [ln for ln in page.lines if id(ln) not in taken]
+    return tables
+
+
+def _entries(page: PdfPage, tables: list[PdfTable]) -> list[Entry]:
+    """The page's text lines and tables in reading order."""
+    lines = reading_order(page.lines)
     out: list[Entry] = []
     pending = sorted(tables, key=lambda t: -t.top)
     for line in lines:
@@ -83,6 +89,12 @@ def _merge_tables(entries: list[Entry]) -> list[Entry]:
             and len(entry.rows[0]) == len(last.rows[0])
         ):
             rows = entry.rows[1:] if entry.rows[0] == last.rows[0] else entry.rows
+            if rows and continues_row(last.rows[-1], rows[0]):
+                broken = [
+                    join_cell_lines([a, b]) for a, b in zip(last.rows[-1], rows[0], strict=True)
+                ]
+                last.rows[-1] = broken
+                rows = rows[1:]
             out[-1] = PdfTable(last.top, entry.bottom, last.rows + rows, last.lines + entry.lines)
             continue
         out.append(entry)
@@ -170,9 +182,16 @@ def _glue_hyphen(prev: RawLine, cur: RawLine) -> None:
 def logical_lines(data: bytes) -> list[LogLine]:
     """The draft's paragraphs, footnotes and tables, numbered as in :func:`pdf_text`."""
     pages = read_pdf(data)
+    tables = [_take_tables(page) for page in pages]
     drop_furniture(pages)
     metrics = _Metrics(pages)
-    entries = _merge_tables([entry for page in pages for entry in _entries(page)])
+    entries = _merge_tables(
+        [
+            entry
+            for page, found in zip(pages, tables, strict=True)
+            for entry in _entries(page, found)
+        ]
+    )
     raws, found = _raw_lines(entries, metrics)
     mark_footnotes(raws, wrapped=False)
     if not found:  # no ruled table: try the text reader's flattened-table rebuild

@@ -68,6 +68,23 @@ def _positions(values: list[float]) -> list[float]:
     return out
 
 
+def join_cell_lines(parts: list[str]) -> str:
+    """The lines of one cell as one text; "50.000-" + "55.000" stays one range."""
+    out = ""
+    for part in parts:
+        glue = "" if not out or out.endswith("-") and not out.endswith(" -") else " "
+        out = clean(out + glue + part)
+    return out
+
+
+def continues_row(last: list[str], first: list[str]) -> bool:
+    """A row broken by a page: no label of its own, text only under the last row's text."""
+    if first[0] or len(first) != len(last):
+        return False
+    filled = [i for i, cell in enumerate(first) if cell]
+    return bool(filled) and all(last[i] for i in filled) and len(filled) < sum(map(bool, last))
+
+
 def find_pdf_tables(page: PdfPage) -> list[PdfTable]:
     """The ruled tables of one page (at least two rows and two columns)."""
     if len(page.segments) > 20_000:
@@ -103,7 +120,7 @@ def _fill(page: PdfPage, xs: list[float], ys: list[float]) -> PdfTable | None:
             cells.setdefault((row, column), []).append(piece.text)
     table_rows = []
     for row in range(rows):
-        values = [clean(" ".join(cells.get((row, col), []))) for col in range(columns)]
+        values = [join_cell_lines(cells.get((row, col), [])) for col in range(columns)]
         if any(values):
             table_rows.append(values)
     if len(table_rows) < 2:
