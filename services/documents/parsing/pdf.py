@@ -16,7 +16,7 @@ from .headings import recognise
 from .lines import LogLine, RawLine, mark_footnotes, superscript_value
 from .model import ParsedDocument, Table
 from .parser import assemble
-from .pdf_furniture import drop_furniture, reading_order
+from .pdf_furniture import drop_furniture, reading_order, stitch_fragments
 from .pdf_layout import PdfLine, PdfPage, read_pdf
 from .pdf_tables import PdfTable, continues_row, find_pdf_tables, join_cell_lines
 from .reflow import opens_item, reflow
@@ -24,8 +24,9 @@ from .tables import FoundTable, find_tables
 from .text import ends_terminal, starts_lower
 
 _NOTE_START = re.compile(r"^\(?\d{1,3}\)?\s*[^\W\d_]")
-_HYPHENATED = re.compile(r"(?<=[^\W\d_])[-\u00ad]$")
-_PLAIN_LETTERS = re.compile(r"^[A-Za-z]+$")
+_HYPHENATED = re.compile(r"(?<=\w)[-\u00ad]$")
+_PLAIN_LETTERS = re.compile(r"[A-Za-z]{2,}")
+_PLAIN_LOWER = re.compile(r"[a-z]+(?![^\W\d_])")
 
 Entry = PdfLine | PdfTable
 
@@ -61,7 +62,7 @@ def _take_tables(page: PdfPage) -> list[PdfTable]:
     """The page's ruled tables, their lines taken out of the running text."""
     tables = find_pdf_tables(page)
     taken = {id(line) for table in tables for line in table.lines}
-    page.lines = [ln for ln in page.lines if id(ln) not in taken]
+    page.lines = stitch_fragments([ln for ln in page.lines if id(ln) not in taken])
     return tables
 
 
@@ -140,24 +141,29 @@ def _raw_lines(entries: list[Entry], metrics: _Metrics) -> tuple[list[RawLine], 
     found: list[FoundTable] = []
     prev: PdfLine | None = None
     prev_raw: RawLine | None = None
-    note_open = False
+    note: PdfLine | None = None
+    note_raw: RawLine | None = None
     for entry in entries:
         no = len(raws) + 1
         if isinstance(entry, PdfTable):
             raws.append(RawLine(no, "", "", in_table=True))
             found.append(FoundTable(no - 1, no, Table(entry.rows)))
-            prev = prev_raw = None
+            prev = prev_raw = note = note_raw = None
             continue
         raw = RawLine(no, entry.text, entry.text)
         raws.append(raw)
-        if metrics.small(entry) and (
-            superscript_value(entry.text) or _NOTE_START.match(entry.text) or note_open
-        ):
+        numbered = bool(superscript_value(entry.text) or _NOTE_START.match(entry.text))
+        if metrics.small(entry) and (numbered or note is not None):
             raw.footnote = True
-            raw.note_start = not note_open or bool(superscript_value(entry.text))
-            note_open = True
+            # A footnote line that the previous one wrapped into continues that note.
+            raw.note_start = note is None or (
+                numbered and (ends_terminal(note.text) or not _forced(note, entry, metrics))
+            )
+            if not raw.note_start and note_raw is not None and _HYPHENATED.search(note_raw.text):
+                _glue_hyphen(note_raw, raw)
+            note, note_raw = entry, raw
             continue
-        note_open = False
+        note = note_raw = None
         if prev is not None and prev_raw is not None:
             raw.joins = _joins(prev, entry, metrics)
             if raw.joins and _HYPHENATED.search(prev_raw.text):
@@ -169,11 +175,15 @@ def _raw_lines(entries: list[Entry], metrics: _Metrics) -> tuple[list[RawLine], 
 
 
 def _glue_hyphen(prev: RawLine, cur: RawLine) -> None:
-    """Join a word hyphenated across lines; a soft hyphen (or one inside a plain word) goes."""
-    head = prev.text[:-1].split(" ")[-1]
+    """Join a word hyphenated across lines; a soft hyphen (or one inside a plain word) goes.
+
+    Vietnamese syllables are whole words, so "kinh tế-" + "xã hội" keeps its hyphen; only
+    a soft hyphen or a split unaccented word ("infra-" + "structure") loses it.
+    """
+    head = prev.text[:-1].split(" ")[-1].lstrip("(\"“‘'[")
     tail = cur.text.split(" ")[0]
     if prev.text.endswith("\u00ad") or (
-        _PLAIN_LETTERS.match(head) and _PLAIN_LETTERS.match(tail.rstrip(".,;:")) and tail.islower()
+        _PLAIN_LETTERS.fullmatch(head) and _PLAIN_LOWER.match(tail)
     ):
         prev.text = prev.text[:-1]
     cur.glue = ""
@@ -215,8 +225,13 @@ def parse_pdf(data: bytes) -> ParsedDocument:
 
 def pdf_text(data: bytes) -> str:
     """The reflowed text whose lines the outline's ``line`` numbers count."""
+    return render_text(logical_lines(data))
+
+
+def render_text(logs: list[LogLine]) -> str:
+    """Logical lines as text: one line per paragraph or footnote, one per table row."""
     out: list[str] = []
-    for log in logical_lines(data):
+    for log in logs:
         if log.table is not None:
             out.extend(" | ".join(row) for row in log.table.rows)
         else:

@@ -61,6 +61,31 @@ def _is_page_number(line: PdfLine, page: PdfPage) -> bool:
     )
 
 
+def stitch_fragments(lines: list[PdfLine]) -> list[PdfLine]:
+    """Rejoin pieces of one printed line that the extractor split (a glyph from another font)."""
+    out: list[PdfLine] = []
+    for line in sorted(lines, key=lambda ln: (-round(ln.y0), ln.x0)):
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and abs(last.y0 - line.y0) < 0.3 * line.size
+            and abs(last.size - line.size) < 0.2 * line.size
+            and -1.0 < line.x0 - last.x1 < 1.5 * line.size
+        ):
+            gap = " " if line.x0 - last.x1 > 0.15 * line.size else ""
+            chars_last, chars_line = len(last.text), len(line.text)
+            last.bold = (last.bold * chars_last + line.bold * chars_line) / (
+                chars_last + chars_line
+            )
+            last.text = last.text + gap + line.text
+            last.x1 = line.x1
+            last.y1 = max(last.y1, line.y1)
+            last.pieces = last.pieces + line.pieces
+            continue
+        out.append(line)
+    return out
+
+
 def reading_order(lines: list[PdfLine]) -> list[PdfLine]:
     """Top to bottom; side-by-side blocks column by column (left first)."""
     ordered = sorted(lines, key=lambda ln: (-ln.y1, ln.x0))

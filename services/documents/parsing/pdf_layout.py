@@ -111,7 +111,8 @@ def _is_bold(char: LTChar) -> bool:
     return bool(_BOLD_FONT.search(char.fontname.split("+")[-1]))
 
 
-_SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
+_SUPERSCRIPTS = set("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
 
 
 def _raised(chars: list[LTChar]) -> set[int]:
@@ -144,8 +145,10 @@ def _line_of(page_no: int, line: LTTextLineHorizontal) -> PdfLine | None:
             value = item.get_text()
             if id(item) in raised:
                 value = value.translate(_SUPERSCRIPT_DIGITS)
-                if not value.isdigit():
+                if not set(value) <= _SUPERSCRIPTS:
                     continue  # a raised "*" or letter mark carries no text
+                if text_parts and text_parts[-1].isspace() and chars:
+                    text_parts.pop()  # the mark sticks to the word it annotates
             if value.isspace():
                 text_parts.append(" ")
                 if pieces:

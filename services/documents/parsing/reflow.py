@@ -85,7 +85,7 @@ def reflow(
             if line.note_start or not pending:
                 pending.append(LogLine(line.text, line.no, "footnote"))
             else:
-                pending[-1].text += " " + line.text
+                pending[-1].text += line.glue + line.text
             continue
         if current is not None:
             if line.joins is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import struct
 import subprocess
@@ -68,6 +69,21 @@ def heading_levels(seed: str) -> dict[int, int]:
     return {h["line"]: h["level"] for h in outline}
 
 
+_SUPERSCRIPT = re.compile("([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def _add_runs(para: docx.text.paragraph.Paragraph, text: str, size: int | None = None) -> None:
+    """Footnote marks as Word writes them: raised small digits, not Unicode superscripts."""
+    for k, part in enumerate(_SUPERSCRIPT.split(text)):
+        if not part:
+            continue
+        run = para.add_run(part.translate(_DIGITS) if k % 2 else part)
+        run.font.superscript = bool(k % 2)
+        if size:
+            run.font.size = Pt(size)
+
+
 def _base_document() -> docx.document.Document:
     document = docx.Document()
     section = document.sections[0]
@@ -101,12 +117,12 @@ def build_docx(seed: str, heading: Callable[[docx.document.Document, str, int], 
         if log.kind == "table" and log.table is not None:
             _add_table(document, log.table.rows)
         elif log.kind == "footnote":
-            run = document.add_paragraph().add_run(log.text)
-            run.font.size = Pt(9)
+            _add_runs(document.add_paragraph(), log.text, size=9)
         elif log.line in levels:
             heading(document, log.text, levels[log.line])
         else:
-            para = document.add_paragraph(log.text)
+            para = document.add_paragraph()
+            _add_runs(para, log.text)
             para.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             para.paragraph_format.first_line_indent = Cm(1)
             para.paragraph_format.space_after = Pt(6)
