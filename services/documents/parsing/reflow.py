@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .headings import recognise
+from .headings import figure_label, recognise
 from .lines import LogLine, RawLine
 from .tables import FoundTable
 from .text import ends_terminal, starts_lower, starts_upper
@@ -29,6 +29,8 @@ def _join_wrapped(prev: str, nxt: str, width: float) -> bool:
     terminal = ends_terminal(prev)
     if opens_item(nxt):
         return full and not terminal
+    if terminal and figure_label(nxt) is not None:
+        return False  # "3. 85% số xã …" after a finished sentence: maybe an item, decided later
     if not terminal:
         return full or not starts_upper(nxt)
     if starts_lower(nxt):
