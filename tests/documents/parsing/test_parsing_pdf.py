@@ -31,6 +31,13 @@ from services.documents.parsing.parser import assemble
 from services.documents.parsing.pdf import _glue_hyphen, logical_lines, render_text
 from services.documents.parsing.pdf_isolated import parse_pdf_isolated
 from services.documents.parsing.text import starts_lower
+from tests.documents.parsing.make_pdf_fixtures import (
+    _base_document,
+    _save,
+    add_running_furniture,
+    bold_heading,
+    to_pdf,
+)
 from tests.documents.parsing.make_pdf_fixtures import logical_lines as source_lines
 
 HERE = Path(__file__).parent
@@ -222,3 +229,41 @@ class TestHyphenation:
         prev, cur = RawLine(1, before, before), RawLine(2, after, after)
         _glue_hyphen(prev, cur)
         assert prev.text + cur.glue + cur.text == joined
+
+
+class TestFreshConversion:
+    def test_a_draft_converted_now_by_libreoffice(self, tmp_path: Path) -> None:
+        """Bold-only headings, figure-led items, a running header and page numbers."""
+        document = _base_document()
+        add_running_furniture(document)
+        bold_heading(document, "BÁO CÁO KẾT QUẢ NĂM 2023", 1)
+        bold_heading(document, "I. KẾT QUẢ ĐẠT ĐƯỢC", 2)
+        filler = "Các ngành, các cấp tập trung triển khai nhiệm vụ phát triển kinh tế - xã hội. "
+        items = [
+            "1. Về kinh tế",
+            "2. 1.200 tỷ đồng vốn đầu tư công được giải ngân",
+            "3. 85% số xã đạt chuẩn nông thôn mới",
+            "4. Về xã hội",
+        ]
+        for item in items:
+            bold_heading(document, item, 3)
+            document.add_paragraph(filler * 12)
+            document.add_paragraph("Toàn tỉnh có 9.052 phòng học kiên cố. " * 3)
+        bold_heading(document, "II. NHIỆM VỤ NĂM 2024", 2)
+        document.add_paragraph(filler * 30)
+        pdf = to_pdf(_save(document), "fresh", tmp_path)
+        outline = outline_records(parse_pdf(pdf.read_bytes()))
+        assert [h["path"] for h in outline] == [
+            ["I"],
+            ["I", "1"],
+            ["I", "2"],
+            ["I", "3"],
+            ["I", "4"],
+            ["II"],
+        ]
+        assert outline[3]["title"] == "85% số xã đạt chuẩn nông thôn mới"
+        text = pdf_text(pdf.read_bytes())
+        assert RUNNING_HEADER not in text
+        lines = text.splitlines()
+        assert len(lines) == 2 + 3 * len(items) + 2  # each paragraph whole, across pages too
+        assert lines[-1] == (filler * 30).strip()
