@@ -19,15 +19,17 @@ from .parser import assemble
 from .pdf import logical_lines
 from .pdf_layout import PdfUnreadable
 
-TIMEOUT_SECONDS = 90.0
+TIMEOUT_SECONDS = 240.0  # wall clock: a busy server reads slower than its CPU limit
+CPU_SECONDS = 120
 MEMORY_BYTES = 2 * 1024**3
 _CRASHED = "Không đọc được tệp PDF này (tệp quá phức tạp hoặc bị hỏng); chưa có gì được nhập."
 
 
-def _limit_memory() -> None:  # pragma: no cover - runs in the child before exec
+def _limit_child() -> None:  # pragma: no cover - runs in the child before exec
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 5))
 
 
 def _encode(logs: list[LogLine]) -> list[dict[str, Any]]:
@@ -64,7 +66,7 @@ def parse_pdf_isolated(data: bytes, timeout: float = TIMEOUT_SECONDS) -> ParsedD
             input=data,
             capture_output=True,
             timeout=timeout,
-            preexec_fn=_limit_memory if sys.platform != "win32" else None,
+            preexec_fn=_limit_child if sys.platform != "win32" else None,
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
