@@ -25,6 +25,7 @@ from .text import ends_terminal, starts_lower
 
 _NOTE_START = re.compile(r"^\(?\d{1,3}\)?\s*[^\W\d_]")
 _HYPHENATED = re.compile(r"(?<=\w)[-\u00ad]$")
+_HEADER_TABLE = re.compile(r"\bSố\b|CỘNG H(?:OÀ|ÒA)|ĐẢNG CỘNG SẢN", re.IGNORECASE)
 _PLAIN_LETTERS = re.compile(r"[A-Za-z]{2,}")
 _PLAIN_LOWER = re.compile(r"[a-z]+(?![^\W\d_])")
 
@@ -37,14 +38,13 @@ class _Metrics:
     def __init__(self, pages: list[PdfPage]) -> None:
         body = [ln for page in pages for ln in page.lines]
         self.size = median(ln.size for ln in body) if body else 12.0
+        # A page's right margin is where its longest regular line ends; on a short page no
+        # line may reach it, so it is never taken nearer than the left margin's mirror.
+        left = min((ln.x0 for ln in body), default=0.0)
         self.right: dict[int, float] = {}
         for page in pages:
             regular = [ln.x1 for ln in page.lines if abs(ln.size - self.size) < 0.15 * self.size]
-            if len(regular) >= 3:
-                self.right[page.number] = max(regular)
-        fallback = median(self.right.values()) if self.right else 0.0
-        for page in pages:
-            self.right.setdefault(page.number, fallback or page.width * 0.9)
+            self.right[page.number] = max([*regular, page.width - left])
         gaps = [
             a.y0 - b.y0
             for page in pages
@@ -102,6 +102,17 @@ def _merge_tables(entries: list[Entry]) -> list[Entry]:
     return out
 
 
+def _unbox_title_block(entries: list[Entry]) -> list[Entry]:
+    """A bordered table holding the title block (issuer, number, motto) is read as lines."""
+    for k, entry in enumerate(entries[:4]):
+        if isinstance(entry, PdfTable):
+            flat = " ".join(" ".join(row) for row in entry.rows)
+            if _HEADER_TABLE.search(flat):
+                return [*entries[:k], *reading_order(entry.lines), *entries[k + 1 :]]
+            break
+    return entries
+
+
 def _forced(prev: PdfLine, cur: PdfLine, metrics: _Metrics) -> bool:
     """The previous line had to wrap: the next line's first word would not have fitted."""
     room = metrics.right[prev.page] - prev.x1
@@ -119,6 +130,8 @@ def _fresh(prev: PdfLine, cur: PdfLine, metrics: _Metrics) -> bool:
 
 def _joins(prev: PdfLine, cur: PdfLine, metrics: _Metrics) -> bool:
     """Whether ``cur`` continues the paragraph of ``prev``."""
+    if prev.block_end:
+        return False
     fresh = _fresh(prev, cur, metrics)
     if _forced(prev, cur, metrics):
         if opens_item(cur.text):
@@ -195,13 +208,8 @@ def logical_lines(data: bytes) -> list[LogLine]:
     tables = [_take_tables(page) for page in pages]
     drop_furniture(pages)
     metrics = _Metrics(pages)
-    entries = _merge_tables(
-        [
-            entry
-            for page, found in zip(pages, tables, strict=True)
-            for entry in _entries(page, found)
-        ]
-    )
+    in_order = [e for page, found in zip(pages, tables, strict=True) for e in _entries(page, found)]
+    entries = _unbox_title_block(_merge_tables(in_order))
     raws, found = _raw_lines(entries, metrics)
     mark_footnotes(raws, wrapped=False)
     if not found:  # no ruled table: try the text reader's flattened-table rebuild

@@ -113,7 +113,14 @@ def reading_order(lines: list[PdfLine]) -> list[PdfLine]:
         ):
             band.append(rows[i])
             i += 1
+        # The band ends with its right column: short lines below it are the body again.
+        while len(band) > 1 and all(ln.x1 < split for ln in band[-1]):
+            i -= 1
+            band.pop()
         left = [ln for r in band for ln in r if ln.x1 < split]
         right = [ln for r in band for ln in r if ln.x1 >= split]
+        for column in (left, right):
+            if column:
+                column[-1].block_end = True
         out.extend(left + right)
     return out

@@ -68,6 +68,7 @@ class PdfLine:
     bold_start: bool
     first_word: float
     pieces: list[Cell] = field(default_factory=list)
+    block_end: bool = False  # last line of a column set beside another: nothing runs on
 
     @property
     def middle(self) -> float:

@@ -267,3 +267,47 @@ class TestFreshConversion:
         lines = text.splitlines()
         assert len(lines) == 2 + 3 * len(items) + 2  # each paragraph whole, across pages too
         assert lines[-1] == (filler * 30).strip()
+
+    @pytest.mark.parametrize("bordered", [False, True])
+    def test_title_block_beside_itself_and_word_numbering(
+        self, tmp_path: Path, bordered: bool
+    ) -> None:
+        """The two-column title block (a layout table, with or without borders) reads column
+        by column; Word's automatic numbering and raised footnote marks come through."""
+        document = _base_document()
+        block = document.add_table(rows=3, cols=2)
+        if bordered:
+            block.style = "Table Grid"
+        for row, (left, right) in enumerate(
+            [
+                ("ỦY BAN NHÂN DÂN", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+                ("TỈNH ĐIỆN BIÊN", "Độc lập - Tự do - Hạnh phúc"),
+                ("Số: 12/BC-UBND", "Điện Biên, ngày 02 tháng 12 năm 2022"),
+            ]
+        ):
+            block.cell(row, 0).text, block.cell(row, 1).text = left, right
+        document.add_paragraph("BÁO CÁO")
+        document.add_paragraph("Tình hình kinh tế năm 2022")
+        bold_heading(document, "I. KẾT QUẢ", 2)
+        for topic in ("Về nông nghiệp", "Về công nghiệp"):
+            document.add_paragraph(topic, style="List Number")
+            noted = document.add_paragraph("Sản lượng tăng")
+            mark = noted.add_run("3")
+            mark.font.superscript = True
+            noted.add_run(" so với năm trước.")
+        pdf = to_pdf(_save(document), "block", tmp_path)
+        doc = parse_pdf(pdf.read_bytes())
+        assert doc.metadata == {
+            "issuer": "ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN",
+            "number": "12/BC-UBND",
+            "place": "Điện Biên",
+            "date": "2022-12-02",
+            "kind": "BÁO CÁO",
+        }
+        assert doc.title == "Tình hình kinh tế năm 2022"
+        assert [(h["number"], h["title"]) for h in outline_records(doc)] == [
+            ("I", "KẾT QUẢ"),
+            ("1", "Về nông nghiệp"),
+            ("2", "Về công nghiệp"),
+        ]
+        assert "Sản lượng tăng³ so với năm trước." in pdf_text(pdf.read_bytes())
