@@ -13,7 +13,7 @@ import re
 from statistics import median
 
 from .headings import recognise
-from .lines import LogLine, RawLine, mark_footnotes, superscript_value
+from .lines import LogLine, RawLine, mark_footnotes, superscript_value, typical_width
 from .model import ParsedDocument, Table
 from .parser import assemble
 from .pdf_furniture import drop_furniture, reading_order, stitch_fragments
@@ -102,6 +102,24 @@ def _merge_tables(entries: list[Entry]) -> list[Entry]:
     return out
 
 
+def _hard_wrapped(entries: list[Entry], metrics: _Metrics) -> bool:
+    """Lines broken short of the margin in mid-sentence, again and again: a printed extract.
+
+    A PDF printed from a hard-wrapped text (seed-style extracts) keeps the source's line
+    breaks; the text parser's own reflow of such extracts then applies.
+    """
+    lines = [e for e in entries if isinstance(e, PdfLine) and not metrics.small(e)]
+    pairs = list(zip(lines, lines[1:], strict=False))
+    broken = sum(
+        1
+        for prev, cur in pairs
+        if not _forced(prev, cur, metrics)
+        and not ends_terminal(prev.text)
+        and starts_lower(cur.text)
+    )
+    return len(pairs) >= 20 and broken >= 0.15 * len(pairs)
+
+
 def _unbox_title_block(entries: list[Entry]) -> list[Entry]:
     """A bordered table holding the title block (issuer, number, motto) is read as lines."""
     for k, entry in enumerate(entries[:4]):
@@ -187,6 +205,28 @@ def _raw_lines(entries: list[Entry], metrics: _Metrics) -> tuple[list[RawLine], 
     return raws, found
 
 
+def _continue_text_notes(raws: list[RawLine], by_layout: set[int]) -> None:
+    """A line wrapped from a footnote found by its text ("29 Chương trình …") continues it.
+
+    Small-type notes are skipped when joins are decided; a body-size note is not, so the
+    line it wrapped into was judged against the note itself.
+    """
+    prev: RawLine | None = None
+    for raw in raws:
+        if not raw.text or raw.in_table:
+            prev = None
+            continue
+        if (
+            prev is not None
+            and prev.footnote
+            and prev.no not in by_layout
+            and raw.joins
+            and not raw.footnote
+        ):
+            raw.footnote, raw.note_start = True, False
+        prev = raw
+
+
 def _glue_hyphen(prev: RawLine, cur: RawLine) -> None:
     """Join a word hyphenated across lines; a soft hyphen (or one inside a plain word) goes.
 
@@ -211,11 +251,17 @@ def logical_lines(data: bytes) -> list[LogLine]:
     in_order = [e for page, found in zip(pages, tables, strict=True) for e in _entries(page, found)]
     entries = _unbox_title_block(_merge_tables(in_order))
     raws, found = _raw_lines(entries, metrics)
-    mark_footnotes(raws, wrapped=False)
+    hard = _hard_wrapped(entries, metrics)
+    if hard:  # a printed text extract: its line breaks are the source's, not the layout's
+        for raw in raws:
+            raw.joins = None
+    by_layout = {raw.no for raw in raws if raw.footnote}
+    mark_footnotes(raws, wrapped=hard)
+    _continue_text_notes(raws, by_layout)
     if not found:  # no ruled table: try the text reader's flattened-table rebuild
         found = find_tables(raws)
     by_no = {raw.no: entry for raw, entry in zip(raws, entries, strict=True)}
-    logs = reflow(raws, found, wrapped=True, width=80.0)
+    logs = reflow(raws, found, wrapped=True, width=typical_width(raws))
     number = 1
     for log in logs:
         source = by_no.get(log.line)
