@@ -1,6 +1,6 @@
 """Regenerate the PDF fixtures from the seed drafts (python-docx, then LibreOffice).
 
-Usage: .venv/bin/python tests/documents/parsing/make_pdf_fixtures.py [OUT_DIR]
+Usage: .venv/bin/python tests/documents/parsing/make_pdf_fixtures.py [OUT_DIR [NAME...]]
 
 Needs ``libreoffice`` (Debian ``libreoffice-writer-nogui``).  Each seed's paragraphs are its
 reflowed logical lines; headings are the lines of its expected outline.  Variants:
@@ -8,6 +8,8 @@ reflowed logical lines; headings are the lines of its expected outline.  Variant
 - ``002_styled.pdf``: Word Heading styles, justified body with a first-line indent;
 - ``001_bold.pdf``: headings only in bold (no Heading style), left-aligned body;
 - ``000_running.pdf``: a running header on every page and page numbers in the footer;
+- ``001_printed.pdf``: seed 001's hard-wrapped text printed as it is (LibreOffice's text
+  import), so the PDF keeps the extract's own line breaks;
 - ``scanned.pdf``: a short draft whose second page is an image with no text layer.
 """
 
@@ -206,20 +208,22 @@ def _save(document: docx.document.Document) -> bytes:
     return out.getvalue()
 
 
-def to_pdf(docx_bytes: bytes, name: str, out_dir: Path) -> Path:
+def to_pdf(source_bytes: bytes, name: str, out_dir: Path, suffix: str = ".docx") -> Path:
     """Convert with LibreOffice in a private profile (parallel runs must not share one)."""
     office = shutil.which("libreoffice") or shutil.which("soffice")
     if office is None:
         raise SystemExit("libreoffice is not installed (apt-get install libreoffice-writer-nogui)")
     with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / f"{name}.docx"
-        source.write_bytes(docx_bytes)
+        source = Path(tmp) / f"{name}{suffix}"
+        source.write_bytes(source_bytes)
         profile = Path(tmp) / "profile"
+        text_import = ["--infilter=Text (encoded):UTF8,LF,Liberation Serif,vi"]
         subprocess.run(
             [
                 office,
                 f"-env:UserInstallation=file://{profile}",
                 "--headless",
+                *(text_import if suffix == ".txt" else []),
                 "--convert-to",
                 "pdf",
                 "--outdir",
@@ -242,19 +246,23 @@ def build_running() -> bytes:
     return _save(document)
 
 
-VARIANTS: dict[str, Callable[[], bytes]] = {
-    "002_styled": lambda: build_docx("002_09586b55cf7290dc", styled_heading),
-    "001_bold": lambda: build_docx("001_fff7aae3549267b3", bold_heading),
-    "000_running": build_running,
-    "scanned": build_scanned,
+VARIANTS: dict[str, tuple[Callable[[], bytes], str]] = {
+    "002_styled": (lambda: build_docx("002_09586b55cf7290dc", styled_heading), ".docx"),
+    "001_bold": (lambda: build_docx("001_fff7aae3549267b3", bold_heading), ".docx"),
+    "000_running": (build_running, ".docx"),
+    "001_printed": (lambda: (FIXTURES / "001_fff7aae3549267b3.txt").read_bytes(), ".txt"),
+    "scanned": (build_scanned, ".docx"),
 }
 
 
 def main() -> None:
     out_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else FIXTURES / "pdf"
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, build in VARIANTS.items():
-        path = to_pdf(build(), name, out_dir)
+    only = set(sys.argv[2:])
+    for name, (build, suffix) in VARIANTS.items():
+        if only and name not in only:
+            continue
+        path = to_pdf(build(), name, out_dir, suffix)
         print(f"{path} ({path.stat().st_size:,} bytes)")
 
 

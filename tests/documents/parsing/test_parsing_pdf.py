@@ -2,7 +2,8 @@
 
 The PDFs in fixtures/pdf/ were built from the seeds by make_pdf_fixtures.py (python-docx,
 then LibreOffice): 002 with Word Heading styles, 001 with bold headings and no Heading
-style, 000 with a running header and page numbers, and a draft with a scanned page.
+style, 000 with a running header and page numbers, 001's hard-wrapped text printed as it
+is, and a draft with a scanned page.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ PAIRS = {
     "002_styled": "002_09586b55cf7290dc",
     "001_bold": "001_fff7aae3549267b3",
     "000_running": "000_e341ae35a8b646af",
+    "001_printed": "001_fff7aae3549267b3",
 }
 RUNNING_HEADER = "Dự thảo Báo cáo chính trị trình Đại hội Đảng bộ tỉnh"
 
@@ -128,9 +130,12 @@ class TestPageFurniture:
         assert RUNNING_HEADER not in text
         assert not [line for line in text.splitlines() if re.fullmatch(r"\d{1,3}", line)]
 
-    @pytest.mark.parametrize("name", list(PAIRS))
+    @pytest.mark.parametrize("name", [n for n in PAIRS if n != "001_printed"])
     def test_every_paragraph_comes_back_whole(self, name: str) -> None:
         """Each paragraph written into the PDF is one reflowed line again, across pages too.
+
+        (001_printed is left out: printed as plain text, its footnotes are in body type,
+        and the extract's own mark for them, a line of spaces, does not survive printing.)
 
         The seeds themselves split a few paragraphs at their source's page breaks (the part
         after the break starts in lowercase); the PDF reader rightly joins those.
