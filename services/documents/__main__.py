@@ -1,6 +1,7 @@
 """Command line of the documents service.
 
 python -m services.documents outline FILE        # JSON outline (DESIGN.md section 6)
+python -m services.documents text FILE.pdf       # the reflowed text the outline's lines count
 python -m services.documents invitation FILE     # JSON invitation details
 python -m services.documents import FILE [--open-days N]
 """
@@ -15,7 +16,14 @@ from pathlib import Path
 
 from services.documents import service
 from services.documents.config import DocumentsSettings
-from services.documents.parsing import invitation_record, outline_records, parse_file
+from services.documents.parsing import (
+    PdfUnreadable,
+    invitation_record,
+    outline_records,
+    parse_file,
+    pdf_text,
+)
+from services.documents.upload import UploadLimits, import_upload
 from shared.db import create_engine, session_factory, unit_of_work
 from shared.events import utcnow
 
@@ -30,9 +38,14 @@ async def import_file(path: Path, open_days: int | None) -> tuple[str, str]:
     engine = create_engine(settings.database_url)
     try:
         async with unit_of_work(session_factory(engine)) as session:
-            document, created = await service.import_draft(
-                session, path.read_text(encoding="utf-8-sig"), path.name
-            )
+            if path.suffix.lower() in (".docx", ".pdf"):
+                document, created = await import_upload(
+                    session, path.name, path.read_bytes(), UploadLimits.of(settings)
+                )
+            else:
+                document, created = await service.import_draft(
+                    session, path.read_text(encoding="utf-8-sig"), path.name
+                )
             window_passed = document.closes_at is None or document.closes_at < utcnow()
             if open_days and (document.status == "draft" or window_passed):
                 await service.open_for_days_from_today(session, document, open_days)
@@ -46,19 +59,25 @@ async def import_file(path: Path, open_days: int | None) -> tuple[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m services.documents")
     commands = parser.add_subparsers(dest="command", required=True)
-    for name in ("outline", "invitation"):
+    for name in ("outline", "invitation", "text"):
         commands.add_parser(name).add_argument("file", type=Path)
     importer = commands.add_parser("import", help="import a draft into the database")
     importer.add_argument("file", type=Path)
     importer.add_argument("--open-days", type=int, default=None)
     args = parser.parse_args(argv)
 
-    if args.command == "outline":
-        _print_json(outline_records(parse_file(args.file)))
-    elif args.command == "invitation":
-        _print_json(invitation_record(parse_file(args.file)))
-    elif args.command == "import":
-        print(asyncio.run(import_file(args.file, args.open_days))[1])
+    try:
+        if args.command == "outline":
+            _print_json(outline_records(parse_file(args.file)))
+        elif args.command == "invitation":
+            _print_json(invitation_record(parse_file(args.file)))
+        elif args.command == "text":
+            sys.stdout.write(pdf_text(args.file.read_bytes()))
+        elif args.command == "import":
+            print(asyncio.run(import_file(args.file, args.open_days))[1])
+    except PdfUnreadable as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
     return 0
 
 

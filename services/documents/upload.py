@@ -1,4 +1,4 @@
-"""Turn an uploaded draft (.txt in UTF-8, or .docx) into a parsed document, or refuse it clearly."""
+"""Turn an uploaded draft (.txt in UTF-8, .docx or .pdf) into a parsed document, or refuse it."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ from services.documents.archive_limits import InflateLimits, check_archive
 from services.documents.config import DocumentsSettings
 from services.documents.models import Document
 from services.documents.parse_worker import WorkerLimits, run_isolated
-from services.documents.parsing import ParsedDocument, parse_docx, parse_text
+from services.documents.parsing import ParsedDocument, PdfUnreadable, parse_docx, parse_text
+from services.documents.parsing.pdf_isolated import parse_pdf_isolated
 from shared.text import nfc
 from shared.web import DomainError
 
 TEXT_TYPES = (".txt", ".text")
 DOCX_TYPES = (".docx",)
+PDF_TYPES = (".pdf",)
 
 
 class InvalidUpload(DomainError):
@@ -91,10 +93,16 @@ def parse_upload(
         except Exception as exc:  # python-docx raises many kinds on a broken package
             raise InvalidUpload("Không đọc được tệp .docx này.") from exc
         return parsed, digest_of(data)
+    if name.endswith(PDF_TYPES):
+        try:
+            parsed = parse_pdf_isolated(data)
+        except PdfUnreadable as exc:
+            raise InvalidUpload(str(exc)) from exc
+        return parsed, digest_of(data)
     if name.endswith(TEXT_TYPES):
         text = decode_text(data)
         return parse_text(text), digest_of(text.encode("utf-8"))
-    raise InvalidUpload("Chỉ nhận tệp .txt (UTF-8) hoặc .docx.")
+    raise InvalidUpload("Chỉ nhận tệp .txt (UTF-8), .docx hoặc .pdf.")
 
 
 async def parse_upload_isolated(

@@ -87,7 +87,7 @@ class TestPreviewAndPublish:
     ) -> None:
         page = (await browser.get("/soan-thao")).text
         response = await browser.post(
-            "/soan-thao/nhap", data={"csrf_token": _csrf(page)}, files={"file": ("a.pdf", b"%PDF")}
+            "/soan-thao/nhap", data={"csrf_token": _csrf(page)}, files={"file": ("a.odt", b"PK")}
         )
         assert response.status_code == 422 and "Chỉ nhận tệp" in response.text
 

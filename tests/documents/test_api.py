@@ -1,10 +1,11 @@
-"""The documents API as DESIGN.md section 6 fixes it, and draft uploads (.txt, .docx)."""
+"""The documents API as DESIGN.md section 6 fixes it, and draft uploads (.txt, .docx, .pdf)."""
 
 from __future__ import annotations
 
 import io
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import docx
 import httpx
@@ -12,6 +13,8 @@ import pytest
 
 from tests.documents.conftest import AdminClient
 from tests.factories import SMALL_DRAFT
+
+PDF_FIXTURES = Path(__file__).parent / "parsing" / "fixtures" / "pdf"
 
 
 @pytest.fixture
@@ -78,7 +81,9 @@ class TestUpload:
         ("name", "data", "status", "message"),
         [
             ("a.txt", "Báo cáo".encode("cp1258", errors="replace") + b"\xff\xfe\xfa", 422, "UTF-8"),
-            ("a.pdf", b"%PDF-1.4", 422, "Chỉ nhận tệp"),
+            ("a.odt", b"PK\x03\x04", 422, "Chỉ nhận tệp"),
+            ("a.pdf", b"%PDF-1.4", 422, "PDF"),
+            ("a.pdf", b"not a pdf at all", 422, "không phải tệp PDF"),
             ("a.docx", b"not a zip", 422, "bị hỏng"),
             ("a.txt", b"", 422, "rỗng"),
             ("a.txt", b"I. A\n" * 50_000, 413, "quá lớn"),
@@ -90,6 +95,26 @@ class TestUpload:
         response = await client.post("/api/documents/upload", files={"file": (name, data)})
         assert response.status_code == status
         assert message in response.json()["detail"]
+        assert (await client.get("/api/documents")).json() == []
+
+    async def test_a_pdf_draft_becomes_a_document_with_its_tree(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        pdf = (PDF_FIXTURES / "001_bold.pdf").read_bytes()
+        created = await client.post("/api/documents/upload", files={"file": ("du-thao.pdf", pdf)})
+        assert created.status_code == 201, created.text
+        detail = (await client.get(f"/api/documents/{created.json()['id']}")).json()
+        paths = [s["path"] for s in detail["sections"]]
+        assert paths[:3] == [["A"], ["A", "I"], ["A", "I", "1"]]
+        assert len(paths) == 85
+
+    async def test_a_scanned_pdf_names_its_pages_and_imports_nothing(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        pdf = (PDF_FIXTURES / "scanned.pdf").read_bytes()
+        response = await client.post("/api/documents/upload", files={"file": ("scan.pdf", pdf)})
+        assert response.status_code == 422
+        assert "Trang 2 " in response.json()["detail"] and "OCR" in response.json()["detail"]
         assert (await client.get("/api/documents")).json() == []
 
     async def test_staff_only(self, client: httpx.AsyncClient) -> None:

@@ -8,14 +8,17 @@ from typing import Any
 from .docx import parse_docx
 from .model import ParsedDocument
 from .parser import parse_text
+from .pdf import parse_pdf
 
 
 def parse_file(path: str | Path) -> ParsedDocument:
-    """Parse a .txt (UTF-8, BOM tolerated) or .docx draft chosen by its extension."""
+    """Parse a .txt (UTF-8, BOM tolerated), .docx or .pdf draft chosen by its extension."""
     path = Path(path)
     data = path.read_bytes()
     if path.suffix.lower() == ".docx":
         return parse_docx(data)
+    if path.suffix.lower() == ".pdf":
+        return parse_pdf(data)
     return parse_text(data.decode("utf-8-sig", errors="replace"))
 
 

@@ -44,6 +44,7 @@ _ARABIC = re.compile(
 )
 _LOWER = re.compile(r"^(?P<letter>[a-zđ])\s?(?P<punct>[).])\s+(?P<rest>\S.*)$")
 _COLON = re.compile(r":(?:\s|$)")
+_FIGURE = re.compile(r"^[\"“(]?\d")
 _EMPHASIS = re.compile(r"^[*_]+|[*_]+$")
 
 
@@ -139,8 +140,31 @@ def _part_label(match: re.Match[str]) -> Label | None:
     return Label(kind, number, ordinal, (ordinal,), rest)
 
 
+def _starts_figure(text: str) -> bool:
+    """Text that begins with a figure ("85% số xã", "1.200 tỷ đồng")."""
+    return bool(_FIGURE.match(text))
+
+
+def figure_label(text: str) -> Label | None:
+    """A numbered item whose text begins with a figure ("3. 85% số xã đạt …").
+
+    Alone it cannot be told from a number in running text; the caller decides by the
+    numbering sequence around it.  None when ``text`` is no such item (or a plain heading).
+    """
+    if recognise(text) is not None:
+        return None
+    return _recognise(text, figure_ok=True)
+
+
 def recognise(text: str) -> Label | None:
     """The heading label that starts ``text`` (already cleaned), or None for body text."""
+    return _recognise(text, figure_ok=False)
+
+
+def _recognise(text: str, figure_ok: bool) -> Label | None:
+    def opens(rest: str) -> bool:
+        return starts_upper(rest) or (figure_ok and _starts_figure(rest))
+
     text = _EMPHASIS.sub("", text).strip()
     if not text:
         return None
@@ -148,14 +172,14 @@ def recognise(text: str) -> Label | None:
     if match:
         return _part_label(match)
     match = _ROMAN_SUB.match(text)
-    if match and starts_upper(match.group("rest")):
+    if match and opens(match.group("rest")):
         roman = match.group("roman")
         value = roman_value(roman)
         if value:
             sub = int(match.group("sub"))
             return Label("roman_sub", f"{roman}.{sub}", sub, (value, sub), match.group("rest"))
     match = _ROMAN.match(text)
-    if match and starts_upper(match.group("rest")):
+    if match and opens(match.group("rest")):
         roman = match.group("roman")
         value = roman_value(roman) if roman_value(roman) < 40 else 0
         if len(roman) == 1 and roman in "LC":
@@ -172,11 +196,11 @@ def recognise(text: str) -> Label | None:
                 alt_ordinal=letter_ordinal(roman) if alt else 0,
             )
     match = _UPPER.match(text)
-    if match and starts_upper(match.group("rest")):
+    if match and opens(match.group("rest")):
         letter = match.group("letter")
         return Label("upper", letter, letter_ordinal(letter), rest=match.group("rest"))
     match = _ARABIC.match(text)
-    if match and starts_upper(match.group("rest")):
+    if match and opens(match.group("rest")):
         parts = tuple(int(p) for p in match.group("num").split("."))
         if len(parts) == 1 and not match.group("dot") and not match.group("sep").strip():
             return None  # "23 Theo số liệu…" is a footnote, "12" a page number
@@ -188,7 +212,7 @@ def recognise(text: str) -> Label | None:
     match = _LOWER.match(text)
     if match:
         rest = match.group("rest")
-        if match.group("punct") == "." and not starts_upper(rest):
+        if match.group("punct") == "." and not opens(rest):
             return None
         letter = match.group("letter")
         return Label("lower", letter, letter_ordinal(letter), rest=rest)

@@ -31,6 +31,8 @@ class RawLine:
     footnote: bool = False
     note_start: bool = False
     in_table: bool = False
+    joins: bool | None = None
+    glue: str = " "
 
 
 @dataclass
@@ -42,6 +44,7 @@ class LogLine:
     kind: str = "text"
     table: Table | None = None
     style_level: int | None = None
+    emphasis: bool = False
 
 
 def split_source(text: str) -> list[RawLine]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .headings import Label, recognise, split_title
+from .headings import Label, figure_label, recognise, split_title
 from .invitation import extract_invitation
 from .lines import LogLine, is_wrapped, mark_footnotes, split_source, typical_width
 from .metadata import closing_title, extract_header
@@ -13,6 +13,7 @@ from .text import clean, is_caps, nfc
 from .tree import TreeBuilder
 
 _LONG_TITLE = 500
+_LOOKAHEAD = 400
 
 
 def parse_text(text: str) -> ParsedDocument:
@@ -32,6 +33,67 @@ def _label_of(log: LogLine) -> Label | None:
     if label is None and log.style_level is not None:
         return Label(f"styled{log.style_level}", clean(log.text), 0, rest=log.text)
     return label
+
+
+def _figure_of(log: LogLine) -> Label | None:
+    if log.kind != "text" or log.style_level is not None:
+        return None
+    return figure_label(log.text)
+
+
+def _next_of_kind(
+    builder: TreeBuilder,
+    labels: list[Label | None],
+    candidates: list[Label | None],
+    start: int,
+    after: Label,
+) -> Label | None:
+    """The next item of ``after``'s kind before the document leaves its parent's level.
+
+    Plain headings count; a figure-led candidate counts only as the very next number.
+    """
+    rank = builder.rank(after.kind)
+    end = min(len(labels), start + _LOOKAHEAD)
+    for j in range(start, end):
+        label = labels[j]
+        if label is None:
+            candidate = candidates[j]
+            if candidate is not None and candidate.kind == after.kind:
+                if candidate.ordinal == after.ordinal + 1:
+                    return candidate
+            continue
+        if label.kind == after.kind:
+            return label
+        if builder.rank(label.kind) < rank:
+            return None
+    return None
+
+
+def _figure_heading(
+    builder: TreeBuilder,
+    log: LogLine,
+    labels: list[Label | None],
+    candidates: list[Label | None],
+    index: int,
+) -> bool:
+    """Whether a figure-led item ("3. 85% số xã …") is a heading: its sequence says so.
+
+    It must continue the numbering of its siblings ("2" before it), or, as the first of its
+    kind, be followed by its "2"; and no real item with its own number may follow.  Bold
+    type (a PDF's heading signal) counts when the next item confirms it.
+    """
+    label = candidates[index]
+    assert label is not None
+    fits = builder.continues(label)
+    if fits is False and not log.emphasis:
+        return False
+    nxt = _next_of_kind(builder, labels, candidates, index + 1, label)
+    if nxt is not None and nxt.ordinal == label.ordinal:
+        return False
+    confirmed = nxt is not None and nxt.ordinal == label.ordinal + 1
+    if fits is None:
+        return label.ordinal == 1 and confirmed
+    return fits or (log.emphasis and confirmed)
 
 
 def _block_of(log: LogLine) -> Block:
@@ -60,6 +122,10 @@ def assemble(logs: list[LogLine]) -> ParsedDocument:
     """Build the document from logical lines (shared by the text and .docx readers)."""
     labels = [_label_of(log) for log in logs]
     first = next((i for i, label in enumerate(labels) if label is not None), len(logs))
+    candidates = [
+        label if label is not None or i < first else _figure_of(logs[i])
+        for i, label in enumerate(labels)
+    ]
     header = logs[:first]
     metadata, title, used = extract_header(header)
     builder = TreeBuilder()
@@ -69,6 +135,12 @@ def assemble(logs: list[LogLine]) -> ParsedDocument:
     i = first
     while i < len(logs):
         log, label = logs[i], labels[i]
+        if (
+            label is None
+            and candidates[i] is not None
+            and _figure_heading(builder, log, labels, candidates, i)
+        ):
+            label = candidates[i]
         i += 1
         if label is None:
             builder.add_block(_block_of(log))

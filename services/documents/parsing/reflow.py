@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .headings import recognise
+from .headings import figure_label, recognise
 from .lines import LogLine, RawLine
 from .tables import FoundTable
 from .text import ends_terminal, starts_lower, starts_upper
@@ -18,7 +18,7 @@ from .text import ends_terminal, starts_lower, starts_upper
 _BULLET = re.compile(r"^(?:[-+*•–]\s|\(\d{1,2}\)|(?:Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười) là,)")
 
 
-def _opens_item(text: str) -> bool:
+def opens_item(text: str) -> bool:
     """Lines that start a new paragraph by their look: headings, bullets, "Một là," items."""
     return bool(_BULLET.match(text)) or recognise(text) is not None
 
@@ -27,8 +27,10 @@ def _join_wrapped(prev: str, nxt: str, width: float) -> bool:
     """Whether a PDF-extract line continues the paragraph of the previous line."""
     full = len(prev) >= 0.8 * width
     terminal = ends_terminal(prev)
-    if _opens_item(nxt):
+    if opens_item(nxt):
         return full and not terminal
+    if terminal and figure_label(nxt) is not None:
+        return False  # "3. 85% số xã …" after a finished sentence: maybe an item, decided later
     if not terminal:
         return full or not starts_upper(nxt)
     if starts_lower(nxt):
@@ -46,7 +48,7 @@ def _join_plain(prev: str, nxt: str) -> bool:
     return (
         not ends_terminal(prev)
         and starts_lower(nxt)
-        and not _opens_item(nxt)
+        and not opens_item(nxt)
         and recognise(prev) is None
     )
 
@@ -85,15 +87,17 @@ def reflow(
             if line.note_start or not pending:
                 pending.append(LogLine(line.text, line.no, "footnote"))
             else:
-                pending[-1].text += " " + line.text
+                pending[-1].text += line.glue + line.text
             continue
         if current is not None:
-            if wrapped:
+            if line.joins is not None:
+                join = line.joins  # decided from the page layout (PDF)
+            elif wrapped:
                 join = _join_wrapped(last_physical, line.text, width)
             else:
                 join = blank_run <= 2 and _join_plain(current.text, line.text)
             if join:
-                current.text += " " + line.text
+                current.text += line.glue + line.text
                 last_physical = line.text
                 blank_run = 0
                 continue

@@ -79,6 +79,22 @@ class TreeBuilder:
         self.sections.append(section)
         return section
 
+    def continues(self, label: Label) -> bool | None:
+        """Whether ``label`` would be the next item of its kind where it would be placed.
+
+        None when no item of its kind has been seen there yet (only a following "2" can then
+        confirm a "1"); False when its prefix does not match the heading above it.
+        """
+        rank = self.rank(label.kind)
+        if len(label.parts) > 1:
+            parent = next((e for e in reversed(self.stack) if self.rank(e.kind) < rank), None)
+            if parent is None or parent.label.parts != label.parts[:-1]:
+                return False
+        prev = self._siblings_after_pop(rank).get(label.kind)
+        if prev is None:
+            return None
+        return prev[1] + 1 == label.ordinal
+
     def _resolve_kind(self, label: Label) -> tuple[str, int]:
         """A lone I, V or X is a Roman numeral unless a letter sequence expects it."""
         if label.alt_kind != "upper":
