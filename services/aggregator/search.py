@@ -97,9 +97,10 @@ def _like_word(word: str) -> str:
     return f"% {escaped}%"
 
 
-async def _filtered(
-    session: AsyncSession, document_id: uuid.UUID, f: CommentFilter
-) -> Select[AggregatedComment, CommentReview]:
+Page = Select[AggregatedComment, CommentReview]
+
+
+async def _filtered(session: AsyncSession, document_id: uuid.UUID, f: CommentFilter) -> Page:
     comments = AggregatedComment
     query: Page = (
         select(comments, CommentReview)
