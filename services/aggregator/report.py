@@ -22,7 +22,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -126,6 +126,9 @@ def _table(document: object, header: list[str], widths: list[float]) -> Table:
     table: Table = document.add_table(rows=1, cols=len(header))  # type: ignore[attr-defined]
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)  # the grid, which LibreOffice follows
     for cell, text, width in zip(table.rows[0].cells, header, widths, strict=True):
         _set_cell(cell, text, bold=True)
         cell.width = Cm(width)
@@ -155,6 +158,11 @@ def _add_rows(table: Table, rows: list[list[str]]) -> None:
             for line in lines:
                 p = OxmlElement("w:p")
                 r = OxmlElement("w:r")
+                r_pr = OxmlElement("w:rPr")
+                size = OxmlElement("w:sz")
+                size.set(qn("w:val"), "22")  # 11 pt: long tables read better a size down
+                r_pr.append(size)
+                r.append(r_pr)
                 t = OxmlElement("w:t")
                 t.set(qn("xml:space"), "preserve")
                 t.text = _xml_safe(line)
@@ -204,6 +212,11 @@ def build(data: ReportData) -> bytes:
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"  # type: ignore[attr-defined]
     style.font.size = Pt(13)  # type: ignore[attr-defined]
+    for name in ("Heading 2", "Heading 3"):
+        heading_style = document.styles[name]
+        heading_style.font.name = "Times New Roman"  # type: ignore[attr-defined]
+        heading_style.font.color.rgb = RGBColor(0, 0, 0)  # type: ignore[attr-defined]
+        heading_style.font.size = Pt(13)  # type: ignore[attr-defined]
     page = document.sections[0]
     page.page_width, page.page_height = Cm(21), Cm(29.7)
     page.left_margin, page.right_margin = Cm(3), Cm(2)
@@ -222,7 +235,7 @@ def build(data: ReportData) -> bytes:
     summary = _table(
         document,
         ["Mục", "Tiêu đề", "Tổng số", "Cổng thông tin", "Thư điện tử", "Văn bản giấy"],
-        [2.0, 6.5, 2.0, 2.0, 2.0, 2.0],
+        [1.6, 6.0, 1.7, 2.1, 2.1, 2.1],
     )
     _add_rows(
         summary,
@@ -271,7 +284,7 @@ def build(data: ReportData) -> bytes:
     annex = _table(
         document,
         ["STT", "Mục", "Kênh", "Ngày", "Nội dung ý kiến", "Hướng xử lý"],
-        [1.2, 4.0, 2.5, 2.2, 12.5, 2.5],
+        [1.2, 3.5, 2.4, 2.3, 13.6, 2.7],
     )
     _add_rows(
         annex,

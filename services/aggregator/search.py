@@ -122,7 +122,10 @@ async def _filtered(session: AsyncSession, document_id: uuid.UUID, f: CommentFil
         query = query.where(col(CommentReview.disposition) == f.disposition)
     if f.theme:
         # themes are few words per review: matched on their JSON text, exact with quotes
-        query = query.where(cast(col(CommentReview.themes), Text).like(f'%"{f.theme}"%'))
+        # the JSON column holds json.dumps output (ASCII escapes): match that exact string
+        quoted = json.dumps(f.theme.strip())
+        pattern = quoted.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        query = query.where(cast(col(CommentReview.themes), Text).like(f"%{pattern}%", escape="!"))
     if f.since:
         start = datetime.combine(f.since, time.min, LOCAL_TZ)
         query = query.where(col(comments.submitted_at) >= start)
