@@ -19,6 +19,8 @@ class AggregatedDocument(SQLModel, table=True):
     title: str = Field(max_length=2000)
     status: str = Field(max_length=20)
     event_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    opens_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    closes_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class AggregatedSection(SQLModel, table=True):

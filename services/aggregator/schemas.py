@@ -61,11 +61,3 @@ class ReviewPublic(BaseModel):
 class AssignmentUpdate(BaseModel):
     reviewer: str = Field(min_length=1, max_length=200)
     reviewer_name: str = Field(default="", max_length=300)
-
-
-class ModerationRequest(BaseModel):
-    """Ask the feedback service, which owns the comment, to change its standing."""
-
-    action: Literal["spam", "duplicate", "reassign"]
-    to_section_id: uuid.UUID | None = None
-    reason: str = Field(default="", max_length=2000)

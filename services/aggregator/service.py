@@ -131,6 +131,7 @@ async def _apply_document(session: AsyncSession, state: DocumentState, at: datet
         state.status,
         at,
     )
+    document.opens_at, document.closes_at = state.opens_at, state.closes_at
     session.add(document)
     await session.execute(
         delete(AggregatedSection).where(AggregatedSection.document_id == state.document_id)  # type: ignore[arg-type]

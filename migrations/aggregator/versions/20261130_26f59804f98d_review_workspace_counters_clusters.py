@@ -71,6 +71,9 @@ def upgrade() -> None:
     sa.Column('comments', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('document_id', 'section_key', 'channel')
     )
+    with op.batch_alter_table('aggregator_documents', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('opens_at', shared.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('closes_at', shared.db.UTCDateTime(timezone=True), nullable=True))
     with op.batch_alter_table('aggregator_comments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('folded_text', sa.Text(), server_default='', nullable=False))
         batch_op.add_column(sa.Column('cluster_id', sa.Uuid(), nullable=True))
@@ -144,6 +147,9 @@ def downgrade() -> None:
         batch_op.drop_column('cluster_id')
         batch_op.drop_column('folded_text')
 
+    with op.batch_alter_table('aggregator_documents', schema=None) as batch_op:
+        batch_op.drop_column('closes_at')
+        batch_op.drop_column('opens_at')
     op.drop_table('aggregator_section_counts')
     with op.batch_alter_table('aggregator_section_assignments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_aggregator_section_assignments_document_id'))
