@@ -53,7 +53,8 @@ async def _load(url: str, n: int) -> tuple[uuid.UUID, list[uuid.UUID]]:
         await conn.execute(
             text(
                 "INSERT INTO aggregator_documents (id, slug, title, status, event_at, closes_at) "
-                "VALUES (:id, 'bench', 'Dự thảo đo hiệu năng', 'open', now(), now() + interval '30 days')"
+                "VALUES (:id, 'bench', 'Dự thảo đo hiệu năng', 'open', now(), "
+                "now() + interval '30 days')"
             ),
             {"id": document_id},
         )
@@ -108,7 +109,8 @@ async def _load(url: str, n: int) -> tuple[uuid.UUID, list[uuid.UUID]]:
         )
         await conn.execute(
             text(
-                "INSERT INTO aggregator_section_counts (document_id, section_key, channel, comments) "
+                "INSERT INTO aggregator_section_counts "
+                "(document_id, section_key, channel, comments) "
                 "SELECT document_id, section_id, channel, count(*) FROM aggregator_comments "
                 "WHERE status = 'active' GROUP BY document_id, section_id, channel"
             )
@@ -116,7 +118,8 @@ async def _load(url: str, n: int) -> tuple[uuid.UUID, list[uuid.UUID]]:
         await conn.execute(
             text(
                 "INSERT INTO aggregator_daily_counts (document_id, day, channel, comments) "
-                "SELECT document_id, (submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, channel, "
+                "SELECT document_id, (submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, "
+                "channel, "
                 "count(*) FROM aggregator_comments WHERE status = 'active' "
                 "GROUP BY 1, 2, 3"
             )
