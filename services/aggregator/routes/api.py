@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response, StreamingResponse
@@ -22,26 +22,54 @@ from services.aggregator.schemas import (
     SectionTallyPublic,
 )
 from shared.text import vn_date
+from shared.web import DomainError
 
 router = APIRouter(prefix="/api")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def _choice(value: str | None, allowed: tuple[str, ...], name: str) -> str | None:
+    """An optional choice; the empty value a page's "all" option sends means no filter."""
+    if not value:
+        return None
+    if value not in allowed:
+        raise DomainError(f"Giá trị không hợp lệ cho {name}: {value}.", status_code=422)
+    return value
+
+
+def _day(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise DomainError(f"Ngày không hợp lệ ({name}): {value}.", status_code=422) from exc
+
+
 def comment_filter(
     section_id: uuid.UUID | None = None,
     q: Annotated[str, Query(max_length=500)] = "",
-    channel: Literal["web", "email", "post"] | None = None,
-    status: Literal["active", "spam", "duplicate", "withdrawn", "all"] = "active",
-    disposition: Literal["taken_in", "explained", "set_aside", "none"] | None = None,
+    channel: Annotated[str | None, Query(max_length=10)] = None,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+    disposition: Annotated[str | None, Query(max_length=20)] = None,
     theme: Annotated[str | None, Query(max_length=100)] = None,
-    since: date | None = None,
-    until: date | None = None,
+    since: Annotated[str | None, Query(max_length=10)] = None,
+    until: Annotated[str | None, Query(max_length=10)] = None,
     cluster_id: uuid.UUID | None = None,
 ) -> search.CommentFilter:
-    """The filters every comment list and export accepts."""
+    """The filters every comment list and export accepts (web, email, post; active by
+    default, or spam, duplicate, withdrawn, all; taken_in, explained, set_aside, none)."""
     return search.CommentFilter(
-        section_id, q, channel, status, disposition, theme, since, until, cluster_id
+        section_id,
+        q,
+        _choice(channel, ("web", "email", "post"), "channel"),
+        _choice(status, (*search.STATUSES, "all"), "status") or "active",
+        _choice(disposition, (*search.DISPOSITIONS, "none"), "disposition"),
+        theme or None,
+        _day(since, "since"),
+        _day(until, "until"),
+        cluster_id,
     )
 
 
