@@ -16,12 +16,13 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, Text, and_, cast, or_, select
+from sqlalchemy import Select, Text, Uuid, cast, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.aggregator.clusters import folded_words
 from services.aggregator.models import AggregatedComment, AggregatedSection, CommentReview
+from shared.db import UTCDateTime
 from shared.text import LOCAL_TZ
 from shared.web import DomainError
 
@@ -148,14 +149,10 @@ async def list_comments(
     query = await _filtered(session, document_id, f)
     if cursor:
         at, after = decode_cursor(cursor)
+        # a row comparison: PostgreSQL starts the index scan at the cursor
         query = query.where(
-            or_(
-                col(AggregatedComment.submitted_at) > at,
-                and_(
-                    col(AggregatedComment.submitted_at) == at,
-                    col(AggregatedComment.comment_id) > after,
-                ),
-            )
+            tuple_(col(AggregatedComment.submitted_at), col(AggregatedComment.comment_id))
+            > tuple_(literal(at, UTCDateTime()), literal(after, Uuid()))
         )
     query = query.order_by(
         col(AggregatedComment.submitted_at), col(AggregatedComment.comment_id)
