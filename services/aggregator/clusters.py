@@ -14,9 +14,8 @@ import hashlib
 import re
 import uuid
 from functools import lru_cache
+from typing import Any
 
-import numpy as np
-from datasketch import MinHash
 from rapidfuzz import fuzz
 from sqlalchemy import Table, and_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -48,8 +47,12 @@ def shingles(words: str) -> set[bytes]:
 
 
 @lru_cache(maxsize=1)
-def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    return MinHash(num_perm=NUM_PERM, seed=7, scheme="affine32").permutations
+def _minhash() -> tuple[Any, Any]:
+    """datasketch's MinHash class and its permutations, imported on first use: the package
+    pulls in SciPy, which would slow every start of the service."""
+    from datasketch import MinHash
+
+    return MinHash, MinHash(num_perm=NUM_PERM, seed=7, scheme="affine32").permutations
 
 
 def band_hashes(words: str) -> list[int]:
@@ -57,7 +60,8 @@ def band_hashes(words: str) -> list[int]:
     grams = shingles(words)
     if not grams:
         return []
-    signature = MinHash(num_perm=NUM_PERM, permutations=_permutations(), scheme="affine32")
+    minhash, permutations = _minhash()
+    signature = minhash(num_perm=NUM_PERM, permutations=permutations, scheme="affine32")
     signature.update_batch(list(grams))
     values = signature.hashvalues
     return [

@@ -142,6 +142,7 @@ async def test_overview_live_counts_search_and_a_cluster_review(
     decided = page.locator("p.decided")
     assert await decided.count() == shown  # the whole campaign, decided at once
     assert "Trần Thị Lan" in await decided.first.inner_text()
+    await page.evaluate("window.scrollTo(0, 0)")
     await page.screenshot(path=str(SHOTS / "10-workspace-section.png"), full_page=False)
 
     # the report's first two pages, as LibreOffice renders them
