@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.aggregator.accounts.access import may_review
 from services.aggregator.config import AggregatorSettings
@@ -17,6 +17,12 @@ from shared.web import Forbidden, staff_check, staff_dependency
 
 def settings_of(request: Request) -> AggregatorSettings:
     return runtime_of(request).settings  # type: ignore[return-value]
+
+
+def sessions_of(session: AsyncSession) -> async_sessionmaker[AsyncSession]:
+    """A factory on the request's engine, for work that outlives the request's session
+    (a streamed export reads its pages after the handler has returned)."""
+    return async_sessionmaker(session.bind, expire_on_commit=False)
 
 
 def _keys(request: Request) -> list[str]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from services.aggregator.accounts import admin as accounts_admin
@@ -14,7 +16,7 @@ from services.aggregator.accounts import routes as accounts_routes
 from services.aggregator.config import AggregatorSettings
 from services.aggregator.consumers import projection_consumer
 from services.aggregator.retention import erase_display_names
-from services.aggregator.routes import api, pages
+from services.aggregator.routes import api, pages, workspace
 from shared.events import topics, utcnow
 from shared.logging import configure_logging
 from shared.request_guard import KB, MB, BodyRule, RequestGuard
@@ -60,6 +62,12 @@ def create_app(settings: AggregatorSettings | None = None) -> FastAPI:
     install_common(app, SERVICE, lambda: app.state.runtime.ready())
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(workspace.router)
+    app.mount(
+        "/tong-hop/tai-nguyen",
+        StaticFiles(directory=str(Path(__file__).parent / "static")),
+        name="workspace-static",
+    )
     app.include_router(accounts_routes.router)
     app.include_router(accounts_admin.router)
     _install_oidc(app, settings)

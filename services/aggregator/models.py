@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Index, Text, Uuid
+from sqlalchemy import JSON, BigInteger, Column, Date, Index, Integer, Text, Uuid
 from sqlmodel import Field, SQLModel
 
 from shared.db import UTCDateTime
@@ -21,6 +21,7 @@ class AggregatedDocument(SQLModel, table=True):
     # the end of the consultation window: personal details are erased a fixed time after it
     closes_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     event_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    opens_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class AggregatedSection(SQLModel, table=True):
@@ -42,7 +43,26 @@ class AggregatedComment(SQLModel, table=True):
     """One comment as the subcommittee reviews it; counted while its status is 'active'."""
 
     __tablename__ = "aggregator_comments"
-    __table_args__ = (Index("ix_aggregator_comments_doc_section", "document_id", "section_id"),)
+    __table_args__ = (
+        Index("ix_aggregator_comments_doc_section", "document_id", "section_id"),
+        # keyset paging in arrival order, for a document or one section of it
+        Index("ix_aggregator_comments_doc_time", "document_id", "submitted_at", "comment_id"),
+        Index(
+            "ix_aggregator_comments_section_time",
+            "document_id",
+            "section_id",
+            "submitted_at",
+            "comment_id",
+        ),
+        Index("ix_aggregator_comments_cluster", "document_id", "cluster_id"),
+        # PostgreSQL answers substring search on the folded text from a trigram index
+        Index(
+            "ix_aggregator_comments_folded_trgm",
+            "folded_text",
+            postgresql_using="gin",
+            postgresql_ops={"folded_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+    )
 
     comment_id: uuid.UUID = Field(primary_key=True)
     document_id: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False))
@@ -54,3 +74,73 @@ class AggregatedComment(SQLModel, table=True):
     status: str = Field(default="active", max_length=20)
     state_version: int = 1
     submitted_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # the text lower-cased without diacritics, so "ha tang" finds "hạ tầng" on both databases
+    folded_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # near-identical comments (a campaign) share the id of the first comment of the cluster
+    cluster_id: uuid.UUID | None = Field(default=None, sa_column=Column(Uuid, nullable=True))
+
+
+class SectionCount(SQLModel, table=True):
+    """Active comments filed directly on one section (nil id: the whole document), per channel.
+
+    Kept by the consumer in the transaction that applies the event, so reading the tallies
+    costs what the section tree costs, not what the comment count costs.
+    """
+
+    __tablename__ = "aggregator_section_counts"
+
+    document_id: uuid.UUID = Field(sa_column=Column(Uuid, primary_key=True))
+    section_key: uuid.UUID = Field(sa_column=Column(Uuid, primary_key=True))
+    channel: str = Field(sa_column=Column(Text, primary_key=True))
+    comments: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+
+
+class DailyCount(SQLModel, table=True):
+    """Active comments of a document per local day (Asia/Ho_Chi_Minh) and channel."""
+
+    __tablename__ = "aggregator_daily_counts"
+
+    document_id: uuid.UUID = Field(sa_column=Column(Uuid, primary_key=True))
+    day: date = Field(sa_column=Column(Date, primary_key=True))
+    channel: str = Field(sa_column=Column(Text, primary_key=True))
+    comments: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+
+
+class ClusterBand(SQLModel, table=True):
+    """One MinHash LSH band of a cluster's first comment: where near-copies find their cluster."""
+
+    __tablename__ = "aggregator_cluster_bands"
+
+    document_id: uuid.UUID = Field(sa_column=Column(Uuid, primary_key=True))
+    band: int = Field(sa_column=Column(Integer, primary_key=True))
+    band_hash: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    comment_id: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False))
+    cluster_id: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False))
+
+
+class CommentReview(SQLModel, table=True):
+    """The subcommittee's decision on one comment: disposition ("tiếp thu / giải trình /
+    không tiếp thu"), its explanation and themes. Not part of the projection: a rebuild
+    keeps it."""
+
+    __tablename__ = "aggregator_reviews"
+    __table_args__ = (Index("ix_aggregator_reviews_document", "document_id"),)
+
+    comment_id: uuid.UUID = Field(sa_column=Column(Uuid, primary_key=True))
+    document_id: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False))
+    disposition: str | None = Field(default=None, max_length=20)
+    explanation: str = Field(default="", sa_column=Column(Text, nullable=False))
+    themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    updated_by: str = Field(default="", max_length=300)
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class SectionAssignment(SQLModel, table=True):
+    """Which reviewer answers for a section."""
+
+    __tablename__ = "aggregator_section_assignments"
+
+    section_id: uuid.UUID = Field(sa_column=Column(Uuid, primary_key=True))
+    document_id: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False, index=True))
+    reviewer: str = Field(max_length=200)
+    reviewer_name: str = Field(default="", max_length=300)

@@ -3,6 +3,7 @@
 The tallies are a projection: this empties it and re-applies every event still on
 ``documents.v1`` and ``comments.v1`` from the first offset to the end offsets seen at the
 start, in one transaction, so readers see the old tallies until the new ones are complete.
+The counters and clusters are part of the projection; the reviews are not, and stay.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from sqlmodel import col
 
 from services.aggregator import service
 from services.aggregator.config import AggregatorSettings
-from services.aggregator.models import AggregatedComment, AggregatedDocument, AggregatedSection
+from services.aggregator.models import (
+    AggregatedComment,
+    AggregatedDocument,
+    AggregatedSection,
+    ClusterBand,
+    DailyCount,
+    SectionCount,
+)
 from shared.db import create_engine, session_factory, unit_of_work
 from shared.events import AnyEvent, parse_event, topics
 from shared.events.topics import topic_name
@@ -83,7 +91,15 @@ async def rebuild(settings: AggregatorSettings, progress: Progress) -> int:
     engine = create_engine(settings.database_url)
     try:
         async with unit_of_work(session_factory(engine)) as session:
-            for model in (AggregatedComment, AggregatedSection, AggregatedDocument):
+            projection = (
+                SectionCount,
+                DailyCount,
+                ClusterBand,
+                AggregatedComment,
+                AggregatedSection,
+                AggregatedDocument,
+            )
+            for model in projection:  # reviews and assignments are people's work: kept
                 await session.execute(delete(model))
             await session.execute(
                 delete(ProcessedEvent).where(col(ProcessedEvent.consumer) == service.CONSUMER)

@@ -12,11 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from services.aggregator.models import AggregatedComment, AggregatedDocument, AggregatedSection
+from services.aggregator.clusters import assign_cluster, folded_words
+from services.aggregator.counters import CountDeltas
+from services.aggregator.models import (
+    AggregatedComment,
+    AggregatedDocument,
+    AggregatedSection,
+    SectionCount,
+)
 from shared.events import (
     CHANNELS,
     AnyEvent,
@@ -41,44 +48,68 @@ _STATUS_OF = {
 async def apply_events(session: AsyncSession, events: Sequence[AnyEvent]) -> int:
     """Apply a batch once; returns how many events were new."""
     fresh = await claim_new(session, CONSUMER, [e.event_id for e in events])
+    deltas = CountDeltas()
     for event in events:
         if event.event_id not in fresh:
             continue
         if isinstance(event.payload, DocumentState):
             await _apply_document(session, event.payload, event.occurred_at)
         elif isinstance(event, CommentSubmitted):
-            await _apply_submitted(session, event)
+            await _apply_submitted(session, event, deltas)
         elif isinstance(event, SectionReassigned):
             comment = await session.get(AggregatedComment, event.payload.comment_id)
             if comment is not None and event.payload.state_version > comment.state_version:
+                if comment.status == "active":
+                    _count(deltas, comment, -1, daily=False)
                 comment.section_id = event.payload.to_section_id
+                if comment.status == "active":
+                    _count(deltas, comment, +1, daily=False)
                 comment.state_version = event.payload.state_version
         elif isinstance(event, CommentMarkedSpam | CommentMarkedDuplicate | CommentWithdrawn):
             comment = await session.get(AggregatedComment, event.payload.comment_id)
             if comment is not None and event.payload.state_version > comment.state_version:
+                if comment.status == "active":
+                    _count(deltas, comment, -1)
                 comment.status = _STATUS_OF[type(event)]
                 comment.state_version = event.payload.state_version
     await session.flush()
+    await deltas.write(session)
     return len(fresh)
 
 
-async def _apply_submitted(session: AsyncSession, event: CommentSubmitted) -> None:
+def _count(deltas: CountDeltas, comment: AggregatedComment, n: int, *, daily: bool = True) -> None:
+    deltas.add(
+        comment.document_id,
+        comment.section_id,
+        comment.channel,
+        comment.submitted_at,
+        n,
+        daily=daily,
+    )
+
+
+async def _apply_submitted(
+    session: AsyncSession, event: CommentSubmitted, deltas: CountDeltas
+) -> None:
     p = event.payload
     if await session.get(AggregatedComment, p.comment_id) is not None:
         return  # the same comment re-sent under a new event id is still one comment
-    session.add(
-        AggregatedComment(
-            comment_id=p.comment_id,
-            document_id=p.document_id,
-            section_id=p.section_id,
-            channel=p.channel,
-            text=p.text,
-            display_name=p.display_name,
-            organisation=p.organisation,
-            state_version=p.state_version,
-            submitted_at=p.submitted_at,
-        )
+    words = folded_words(p.text)
+    comment = AggregatedComment(
+        comment_id=p.comment_id,
+        document_id=p.document_id,
+        section_id=p.section_id,
+        channel=p.channel,
+        text=p.text,
+        display_name=p.display_name,
+        organisation=p.organisation,
+        state_version=p.state_version,
+        submitted_at=p.submitted_at,
+        folded_text=f" {words} ",
+        cluster_id=await assign_cluster(session, p.document_id, p.comment_id, words),
     )
+    session.add(comment)
+    _count(deltas, comment, +1)
     await session.flush()
 
 
@@ -100,7 +131,7 @@ async def _apply_document(session: AsyncSession, state: DocumentState, at: datet
         state.status,
         at,
     )
-    document.closes_at = state.closes_at
+    document.opens_at, document.closes_at = state.opens_at, state.closes_at
     session.add(document)
     await session.execute(
         delete(AggregatedSection).where(AggregatedSection.document_id == state.document_id)  # type: ignore[arg-type]
@@ -133,10 +164,16 @@ class SectionTally:
     by_channel: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHANNELS, 0))
 
 
+async def get_document(session: AsyncSession, document_id: uuid.UUID) -> AggregatedDocument:
+    document = await session.get(AggregatedDocument, document_id)
+    if document is None:
+        raise NotFound("Không tìm thấy dự thảo.")
+    return document
+
+
 async def tallies(session: AsyncSession, document_id: uuid.UUID) -> list[SectionTally]:
     """Every section in order, zeros included; a section's count includes its subsections."""
-    if await session.get(AggregatedDocument, document_id) is None:
-        raise NotFound("Không tìm thấy dự thảo.")
+    await get_document(session, document_id)
     sections = (
         (
             await session.execute(
@@ -148,17 +185,9 @@ async def tallies(session: AsyncSession, document_id: uuid.UUID) -> list[Section
         .scalars()
         .all()
     )
-    rows = await session.execute(
-        select(col(AggregatedComment.section_id), col(AggregatedComment.channel), func.count())
-        .where(
-            col(AggregatedComment.document_id) == document_id,
-            col(AggregatedComment.status) == "active",
-        )
-        .group_by(col(AggregatedComment.section_id), col(AggregatedComment.channel))
-    )
     direct: dict[uuid.UUID | None, dict[str, int]] = defaultdict(dict)
-    for section_id, channel, count in rows:
-        direct[section_id][channel] = int(count)
+    for key, channel, count in await _direct_counts(session, document_id):
+        direct[key][channel] = count
     result = {s.id: SectionTally(s.id, list(s.path), s.number, s.title, s.level) for s in sections}
     parents = {s.id: s.parent_id for s in sections}
     for section_id, counts in direct.items():
@@ -172,19 +201,22 @@ async def tallies(session: AsyncSession, document_id: uuid.UUID) -> list[Section
     return [result[s.id] for s in sections]
 
 
+async def _direct_counts(
+    session: AsyncSession, document_id: uuid.UUID
+) -> list[tuple[uuid.UUID, str, int]]:
+    rows = await session.execute(
+        select(
+            col(SectionCount.section_key), col(SectionCount.channel), col(SectionCount.comments)
+        ).where(col(SectionCount.document_id) == document_id)
+    )
+    return [(key, channel, int(count)) for key, channel, count in rows]
+
+
 async def document_totals(session: AsyncSession, document_id: uuid.UUID) -> dict[str, int]:
     """Counts for the whole document (every active comment, including whole-document ones)."""
-    rows = await session.execute(
-        select(col(AggregatedComment.channel), func.count())
-        .where(
-            col(AggregatedComment.document_id) == document_id,
-            col(AggregatedComment.status) == "active",
-        )
-        .group_by(col(AggregatedComment.channel))
-    )
     totals = dict.fromkeys(CHANNELS, 0)
-    for channel, count in rows:
-        totals[channel] = int(count)
+    for _key, channel, count in await _direct_counts(session, document_id):
+        totals[channel] = totals.get(channel, 0) + count
     return totals
 
 

@@ -6,8 +6,6 @@ three services (deploy/Caddyfile).
 
 from __future__ import annotations
 
-import uuid
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
@@ -29,17 +27,4 @@ async def dashboard(request: Request, session: SessionDep, staff: ReviewerDep) -
     documents = await service.list_documents(session)
     return templates.TemplateResponse(
         request, "aggregator/index.html", {"documents": documents, "me": staff}
-    )
-
-
-@router.get(HOME + "/d/{document_id}", response_class=HTMLResponse)
-async def document_dashboard(
-    request: Request, document_id: uuid.UUID, session: SessionDep, staff: ReviewerDep
-) -> HTMLResponse:
-    rows = await service.tallies(session, document_id)
-    totals = await service.document_totals(session, document_id)
-    return templates.TemplateResponse(
-        request,
-        "aggregator/document.html",
-        {"rows": rows, "totals": totals, "me": staff, "document_id": document_id},
     )

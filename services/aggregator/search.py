@@ -1,0 +1,176 @@
+"""The reviewers' comment list: filters, diacritic-insensitive search and keyset paging.
+
+Search runs on ``folded_text`` (the words lower-cased without diacritics, space-separated
+and space-padded), so "ha tang giao thong" finds "hạ tầng giao thông" on SQLite and
+PostgreSQL alike; on PostgreSQL a trigram index (pg_trgm) answers the ``LIKE``. Each query
+word must begin a word of the comment. Paging is by (received time, comment id), so a page
+deep in 100,000 comments costs what the first page costs.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, Text, Uuid, cast, literal, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from services.aggregator.clusters import folded_words
+from services.aggregator.models import AggregatedComment, AggregatedSection, CommentReview
+from shared.db import UTCDateTime
+from shared.text import LOCAL_TZ
+from shared.web import DomainError
+
+STATUSES = ("active", "spam", "duplicate", "withdrawn")
+DISPOSITIONS = ("taken_in", "explained", "set_aside")
+
+
+@dataclass(frozen=True)
+class CommentFilter:
+    """What a reviewer asked for; every field optional."""
+
+    section_id: uuid.UUID | None = None
+    q: str = ""
+    channel: str | None = None
+    status: str = "active"  # one of STATUSES, or "all"
+    disposition: str | None = None  # one of DISPOSITIONS, or "none" for not yet reviewed
+    theme: str | None = None
+    since: date | None = None  # local days, inclusive
+    until: date | None = None
+    cluster_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    comment: AggregatedComment
+    review: CommentReview | None
+
+    @property
+    def disposition(self) -> str | None:
+        return self.review.disposition if self.review else None
+
+
+def encode_cursor(comment: AggregatedComment) -> str:
+    raw = json.dumps([comment.submitted_at.isoformat(), str(comment.comment_id)])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        at, comment_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        return datetime.fromisoformat(at), uuid.UUID(comment_id)
+    except (ValueError, TypeError) as exc:
+        raise DomainError("Con trỏ trang không hợp lệ.", status_code=422) from exc
+
+
+async def section_and_descendants(
+    session: AsyncSession, document_id: uuid.UUID, section_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """A section with every section under it (the tree is small: read it whole)."""
+    rows = (
+        await session.execute(
+            select(col(AggregatedSection.id), col(AggregatedSection.parent_id)).where(
+                col(AggregatedSection.document_id) == document_id
+            )
+        )
+    ).all()
+    children: dict[uuid.UUID | None, list[uuid.UUID]] = {}
+    for sid, parent in rows:
+        children.setdefault(parent, []).append(sid)
+    if section_id not in {sid for sid, _ in rows}:
+        raise DomainError("Không tìm thấy mục này trong dự thảo.", status_code=404)
+    found, stack = [], [section_id]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(children.get(node, []))
+    return found
+
+
+def _like_word(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"% {escaped}%"
+
+
+Page = Select[AggregatedComment, CommentReview]
+
+
+async def _filtered(session: AsyncSession, document_id: uuid.UUID, f: CommentFilter) -> Page:
+    comments = AggregatedComment
+    query: Page = (
+        select(comments, CommentReview)
+        .outerjoin(CommentReview, col(CommentReview.comment_id) == col(comments.comment_id))
+        .where(col(comments.document_id) == document_id)
+    )
+    if f.section_id is not None:
+        sections = await section_and_descendants(session, document_id, f.section_id)
+        query = query.where(col(comments.section_id).in_(sections))
+    for word in folded_words(f.q).split():
+        query = query.where(col(comments.folded_text).like(_like_word(word), escape="\\"))
+    if f.channel:
+        query = query.where(col(comments.channel) == f.channel)
+    if f.status != "all":
+        query = query.where(col(comments.status) == f.status)
+    if f.disposition == "none":
+        query = query.where(col(CommentReview.disposition).is_(None))
+    elif f.disposition:
+        query = query.where(col(CommentReview.disposition) == f.disposition)
+    if f.theme:
+        # themes are few words per review: matched on their JSON text, exact with quotes
+        # the JSON column holds json.dumps output (ASCII escapes): match that exact string
+        quoted = json.dumps(f.theme.strip())
+        pattern = quoted.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        query = query.where(cast(col(CommentReview.themes), Text).like(f"%{pattern}%", escape="!"))
+    if f.since:
+        start = datetime.combine(f.since, time.min, LOCAL_TZ)
+        query = query.where(col(comments.submitted_at) >= start)
+    if f.until:
+        end = datetime.combine(f.until + timedelta(days=1), time.min, LOCAL_TZ)
+        query = query.where(col(comments.submitted_at) < end)
+    if f.cluster_id:
+        query = query.where(col(comments.cluster_id) == f.cluster_id)
+    return query
+
+
+async def list_comments(
+    session: AsyncSession,
+    document_id: uuid.UUID,
+    f: CommentFilter,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> tuple[list[CommentRow], str | None]:
+    """One page in arrival order and the cursor of the next page (None on the last)."""
+    query = await _filtered(session, document_id, f)
+    if cursor:
+        at, after = decode_cursor(cursor)
+        # a row comparison: PostgreSQL starts the index scan at the cursor
+        query = query.where(
+            tuple_(col(AggregatedComment.submitted_at), col(AggregatedComment.comment_id))
+            > tuple_(literal(at, UTCDateTime()), literal(after, Uuid()))
+        )
+    query = query.order_by(
+        col(AggregatedComment.submitted_at), col(AggregatedComment.comment_id)
+    ).limit(limit + 1)
+    rows = [CommentRow(row[0], row[1]) for row in (await session.execute(query)).all()]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (encode_cursor(rows[-1].comment) if more and rows else None)
+
+
+async def iterate_comments(
+    session: AsyncSession, document_id: uuid.UUID, f: CommentFilter, page: int = 1000
+) -> AsyncIterator[Sequence[CommentRow]]:
+    """Every matching comment, page by page, for exports and the report."""
+    cursor: str | None = None
+    while True:
+        rows, cursor = await list_comments(session, document_id, f, cursor, page)
+        if rows:
+            yield rows
+        if cursor is None:
+            return

@@ -1,0 +1,117 @@
+"""Two aggregator processes in one consumer group keep the counters exact across a rebalance:
+one is killed mid-stream, the other takes over its partitions and the redelivered events."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+from aiokafka import AIOKafkaProducer
+
+from services.aggregator.config import AggregatorSettings
+from shared import events as ev
+from shared.auth import issue_token
+from shared.broker import EmbeddedBroker
+from shared.events.topics import topic_name
+from shared.kafka import ensure_topics
+from tests.aggregator.builders import comment, status_change
+from tests.e2e.stack import stack_env
+from tests.factories import document_state, published
+from tests.helpers import ServiceProcess, eventually
+
+
+async def _send(bootstrap: str, prefix: str, events: list[ev.AnyEvent]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=False)
+    await producer.start()
+    try:
+        for event in events:
+            topic = (
+                ev.topics.DOCUMENTS if event.type.startswith("document.") else ev.topics.COMMENTS
+            )
+            await producer.send_and_wait(
+                topic_name(topic, prefix), ev.serialize_event(event), key=event.key.encode()
+            )
+    finally:
+        await producer.stop()
+
+
+async def test_two_instances_and_a_rebalance_keep_totals_exact(
+    clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str, tmp_path: Path
+) -> None:
+    await ensure_topics(broker.bootstrap, [ev.topics.DOCUMENTS, ev.topics.COMMENTS], topic_prefix)
+    env = stack_env(clean_databases, broker.bootstrap, topic_prefix)
+    first = ServiceProcess("aggregator", env, tmp_path).start()
+    second = ServiceProcess("aggregator", env, tmp_path).start()
+    rng = random.Random(4)
+    state = document_state(sections=5)
+    comments = [
+        comment(
+            state,
+            rng.choice([None, 0, 1, 2, 3, 4]),
+            f"Ý kiến riêng số {i} "
+            + " ".join(
+                rng.sample(
+                    [
+                        "kinh",
+                        "tế",
+                        "xã",
+                        "hội",
+                        "giáo",
+                        "dục",
+                        "y",
+                        "tế",
+                        "đất",
+                        "đai",
+                        "môi",
+                        "trường",
+                    ],
+                    6,
+                )
+            ),
+            rng.choice(["web", "email", "post"]),
+        )
+        for i in range(300)
+    ]
+    spam = [status_change(ev.CommentMarkedSpam, c) for c in comments[::10]]
+    keys = AggregatorSettings(database_url=clean_databases["aggregator"]).signing_keys
+    token = issue_token(keys, "token:test", ["reviewer"], ttl=timedelta(minutes=10))
+    url = f"{first.url}/api/documents/{state.document_id}/tallies"
+    try:
+
+        async def totals() -> dict[str, int]:
+            async with httpx.AsyncClient(timeout=10) as client:
+                response = await client.get(url, headers={"Authorization": f"Bearer {token}"})
+            return (
+                {r["section_id"]: r["total"] for r in response.json()}
+                if response.status_code == 200
+                else {}
+            )
+
+        await _send(broker.bootstrap, topic_prefix, [published(state), *comments[:150]])
+        await eventually(totals, lambda t: sum(t.values()) > 0, timeout=60)
+        second.stop(kill=True)  # mid-stream: its partitions move to the first instance
+        await _send(broker.bootstrap, topic_prefix, [*comments[150:], *spam, *comments[:40]])
+
+        active = [c for c in comments if c not in comments[::10]]
+        expected = {
+            s.id: sum(
+                1
+                for c in active
+                if c.payload.section_id is not None
+                and s.path
+                == [p.path for p in state.sections if p.id == c.payload.section_id][0][
+                    : len(s.path)
+                ]
+            )
+            for s in state.sections
+        }
+
+        final = await eventually(
+            totals, lambda t: t == {str(k): v for k, v in expected.items()}, timeout=90
+        )
+        assert sum(final.values()) > 0
+    finally:
+        first.stop()
+        second.stop()
