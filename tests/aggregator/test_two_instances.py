@@ -10,16 +10,15 @@ from pathlib import Path
 import httpx
 from aiokafka import AIOKafkaProducer
 
-from services.aggregator.config import AggregatorSettings
 from shared import events as ev
 from shared.auth import issue_token
 from shared.broker import EmbeddedBroker
 from shared.events.topics import topic_name
 from shared.kafka import ensure_topics
 from tests.aggregator.builders import comment, status_change
-from tests.e2e.stack import stack_env
 from tests.factories import document_state, published
-from tests.helpers import ServiceProcess, eventually
+from tests.helpers import eventually
+from tests.stack import KEYS, URL, ServiceProcess, stack_env
 
 
 async def _send(bootstrap: str, prefix: str, events: list[ev.AnyEvent]) -> None:
@@ -41,7 +40,7 @@ async def test_two_instances_and_a_rebalance_keep_totals_exact(
     clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str, tmp_path: Path
 ) -> None:
     await ensure_topics(broker.bootstrap, [ev.topics.DOCUMENTS, ev.topics.COMMENTS], topic_prefix)
-    env = stack_env(clean_databases, broker.bootstrap, topic_prefix)
+    env = stack_env(clean_databases, broker.bootstrap, topic_prefix, URL)
     first = ServiceProcess("aggregator", env, tmp_path).start()
     second = ServiceProcess("aggregator", env, tmp_path).start()
     rng = random.Random(4)
@@ -75,7 +74,7 @@ async def test_two_instances_and_a_rebalance_keep_totals_exact(
         for i in range(300)
     ]
     spam = [status_change(ev.CommentMarkedSpam, c) for c in comments[::10]]
-    keys = AggregatorSettings(database_url=clean_databases["aggregator"]).signing_keys
+    keys = KEYS.split(",")
     token = issue_token(keys, "token:test", ["reviewer"], ttl=timedelta(minutes=10))
     url = f"{first.url}/api/documents/{state.document_id}/tallies"
     try:

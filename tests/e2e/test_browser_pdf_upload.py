@@ -14,7 +14,7 @@ from shared.auth import SESSION_COOKIE, issue_token
 from shared.broker import EmbeddedBroker
 from shared.config import ServiceSettings
 from tests.e2e.browser import needs_chromium
-from tests.helpers import ServiceProcess
+from tests.stack import ServiceProcess
 
 PDFS = Path(__file__).parent.parent / "documents" / "parsing" / "fixtures" / "pdf"
 

@@ -17,7 +17,6 @@ import pytest
 
 from services.aggregator import service
 from services.aggregator.accounts import service as accounts
-from services.aggregator.config import AggregatorSettings
 from shared import events as ev
 from shared.auth import issue_token
 from shared.broker import EmbeddedBroker
@@ -25,9 +24,8 @@ from shared.db import create_engine, session_factory, unit_of_work
 from tests.aggregator.builders import comment, days_ago
 from tests.aggregator.campaigns import CAMPAIGNS, DISTINCT, variant
 from tests.e2e.browser import SHOTS, needs_chromium, serious_violations
-from tests.e2e.stack import stack_env
 from tests.factories import document_state, published
-from tests.helpers import ServiceProcess
+from tests.stack import KEYS, URL, ServiceProcess, stack_env
 
 pytestmark = needs_chromium
 EMAIL, PASSWORD = "lan.tt@tinh.gov.vn", "mat-khau-dung-12345"
@@ -83,9 +81,9 @@ async def workspace_setup(
         )
         account.password_hash = accounts.hash_password(PASSWORD)
     await engine.dispose()
-    aggregator = ServiceProcess(
-        "aggregator", stack_env(clean_databases, broker.bootstrap, topic_prefix), tmp_path
-    )
+    aggregator = ServiceProcess("aggregator", {}, tmp_path)
+    urls = {**URL, "aggregator": aggregator.url}
+    aggregator.env = stack_env(clean_databases, broker.bootstrap, topic_prefix, urls)
     aggregator.start()
     try:
         yield aggregator, seeded
@@ -146,7 +144,7 @@ async def test_overview_live_counts_search_and_a_cluster_review(
     await page.screenshot(path=str(SHOTS / "10-workspace-section.png"), full_page=False)
 
     # the report's first two pages, as LibreOffice renders them
-    keys = AggregatorSettings(database_url=seeded.url).signing_keys
+    keys = KEYS.split(",")
     token = issue_token(keys, "token:test", ["reviewer"], ttl=timedelta(minutes=5))
     async with httpx.AsyncClient(timeout=60) as client:
         response = await client.get(
