@@ -29,5 +29,5 @@ def test_every_personal_field_takes_its_contract_limit() -> None:
 
 def test_the_text_limit_is_the_one_passed_in() -> None:
     html = _form(1234)
-    assert 'maxlength="1234"' in html and "1.234" in html
+    assert 'data-max="1234"' in html and "1.234" in html
     assert str(ev.MAX_COMMENT_CHARS) not in html
