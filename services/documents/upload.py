@@ -13,8 +13,13 @@ from services.documents.archive_limits import InflateLimits, check_archive
 from services.documents.config import DocumentsSettings
 from services.documents.models import Document
 from services.documents.parse_worker import WorkerLimits, run_isolated
-from services.documents.parsing import ParsedDocument, PdfUnreadable, parse_docx, parse_text
-from services.documents.parsing.pdf_isolated import parse_pdf_isolated
+from services.documents.parsing import (
+    ParsedDocument,
+    PdfUnreadable,
+    parse_docx,
+    parse_pdf,
+    parse_text,
+)
 from shared.text import nfc
 from shared.web import DomainError
 
@@ -94,8 +99,8 @@ def parse_upload(
             raise InvalidUpload("Không đọc được tệp .docx này.") from exc
         return parsed, digest_of(data)
     if name.endswith(PDF_TYPES):
-        try:
-            parsed = parse_pdf_isolated(data)
+        try:  # already in the bounded parse worker (parse_upload_isolated)
+            parsed = parse_pdf(data)
         except PdfUnreadable as exc:
             raise InvalidUpload(str(exc)) from exc
         return parsed, digest_of(data)

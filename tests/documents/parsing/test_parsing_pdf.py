@@ -30,7 +30,6 @@ from services.documents.parsing import (
 from services.documents.parsing.lines import LogLine, RawLine
 from services.documents.parsing.parser import assemble
 from services.documents.parsing.pdf import _glue_hyphen, logical_lines, render_text
-from services.documents.parsing.pdf_isolated import parse_pdf_isolated
 from services.documents.parsing.text import starts_lower
 from tests.documents.parsing.make_pdf_fixtures import (
     _base_document,
@@ -198,20 +197,6 @@ class TestBounds:
             parse_pdf(b"BM\x00\x00 an image")
         with pytest.raises(PdfUnreadable, match="PDF"):
             parse_pdf(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\n")
-
-    def test_the_child_process_gives_the_same_document(self) -> None:
-        data = (PDFS / "001_bold.pdf").read_bytes()
-        isolated = parse_pdf_isolated(data)
-        assert outline_records(isolated) == outline_records(_pdf("001_bold"))
-        assert isolated.title == _pdf("001_bold").title
-
-    def test_the_child_process_is_stopped_at_its_time_limit(self) -> None:
-        with pytest.raises(PdfUnreadable, match="quá lâu"):
-            parse_pdf_isolated((PDFS / "000_running.pdf").read_bytes(), timeout=0.05)
-
-    def test_the_child_process_reports_a_scan(self) -> None:
-        with pytest.raises(PdfUnreadable, match="Trang 2"):
-            parse_pdf_isolated((PDFS / "scanned.pdf").read_bytes())
 
 
 class TestHyphenation:
