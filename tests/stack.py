@@ -392,6 +392,18 @@ async def end_offsets(
 StackFactory = Callable[..., Stack]
 
 
+def aggregator_env(**settings: Any) -> dict[str, str]:
+    """Aggregator settings by field name, as the environment variables that set them."""
+    return {f"AGGREGATOR_{name.upper()}": str(value) for name, value in settings.items()}
+
+
+@asynccontextmanager
+async def running_stack(make_stack: StackFactory, **aggregator: Any) -> AsyncIterator[Stack]:
+    """The three apps started in process; ``aggregator`` overrides that service's settings."""
+    async with make_stack(**aggregator_env(**aggregator)).in_process() as running:
+        yield running
+
+
 def section_id(document: dict[str, Any], *path: str) -> str:
     """The id of the section at ``path`` in a document as the documents API gives it."""
     return next(s["id"] for s in document["sections"] if tuple(s["path"]) == path)
