@@ -19,7 +19,7 @@ from shared.auth import Staff
 from shared.config import ServiceSettings
 from shared.events import AnyEvent, StaffSessionsRevoked, StaffTokenRevoked, topics
 from shared.events.topics import topic_name
-from shared.kafka import EventConsumer, _decode, ensure_topics
+from shared.kafka import EventConsumer, _decode, wait_for_topics
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,9 @@ class RevocationFeed(EventConsumer):
         while not stop.is_set():
             consumer: AIOKafkaConsumer | None = None
             try:
-                await ensure_topics(self._bootstrap, self._topics, self._prefix)
+                await wait_for_topics(self._bootstrap, self._topics, self._prefix, stop)
+                if stop.is_set():
+                    break
                 consumer = AIOKafkaConsumer(
                     *[topic_name(t, self._prefix) for t in self._topics],
                     bootstrap_servers=self._bootstrap,
