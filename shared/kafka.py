@@ -157,6 +157,22 @@ class KafkaProducerFactory:
                 log.debug("kafka client stop: %s", exc)
 
 
+async def wait_for_topics(
+    bootstrap: str, topics: Sequence[str], prefix: str, stop: asyncio.Event
+) -> None:
+    """Until every topic exists: a consumer never creates the topics it reads. Their producer
+    does, and learns from creating them that the broker forgot its history, which it then
+    publishes again; a consumer that created them first would hide that."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    await admin.start()
+    try:
+        wanted = {topic_name(t, prefix) for t in topics}
+        while not stop.is_set() and not wanted <= set(await admin.list_topics()):
+            await asyncio.sleep(0.2)
+    finally:
+        await admin.close()
+
+
 EventBatchHandler = Callable[[list[AnyEvent]], Awaitable[None]]
 
 
@@ -200,7 +216,9 @@ class EventConsumer:
         while not stop.is_set():
             consumer: AIOKafkaConsumer | None = None
             try:
-                await ensure_topics(self._bootstrap, self._topics, self._prefix)
+                await wait_for_topics(self._bootstrap, self._topics, self._prefix, stop)
+                if stop.is_set():
+                    break
                 consumer = AIOKafkaConsumer(
                     *[topic_name(t, self._prefix) for t in self._topics],
                     bootstrap_servers=self._bootstrap,

@@ -18,7 +18,6 @@ import time
 from datetime import datetime
 
 from aiokafka import AIOKafkaConsumer
-from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy import Column, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import Field, SQLModel
@@ -28,7 +27,7 @@ from shared.config import ServiceSettings
 from shared.db import UTCDateTime, unit_of_work
 from shared.events import AnyEvent, StaffSessionsRevoked, StaffTokenRevoked, topics
 from shared.events.topics import topic_name
-from shared.kafka import EventConsumer, _decode
+from shared.kafka import EventConsumer, _decode, wait_for_topics
 
 log = logging.getLogger(__name__)
 
@@ -127,8 +126,13 @@ class RevocationFeed(EventConsumer):
         while not stop.is_set():
             consumer: AIOKafkaConsumer | None = None
             try:
-                if not await self._wait_for_topic(stop):
-                    return
+                self.waiting_for_topic = True  # the aggregator creates staff.v1, never we
+                try:
+                    await wait_for_topics(self._bootstrap, self._topics, self._prefix, stop)
+                finally:
+                    self.waiting_for_topic = False
+                if stop.is_set():
+                    break
                 consumer = AIOKafkaConsumer(
                     *[topic_name(t, self._prefix) for t in self._topics],
                     bootstrap_servers=self._bootstrap,
@@ -156,24 +160,6 @@ class RevocationFeed(EventConsumer):
                 if consumer is not None:
                     with contextlib.suppress(Exception):
                         await asyncio.wait_for(consumer.stop(), timeout=5)
-
-    async def _wait_for_topic(self, stop: asyncio.Event) -> bool:
-        """Wait for the aggregator to create ``staff.v1``: creating it here would hide
-        from the aggregator that the broker lost it, and it would not re-publish."""
-        name = topic_name(topics.STAFF, self._prefix)
-        self.waiting_for_topic = True
-        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, request_timeout_ms=10_000)
-        await admin.start()
-        try:
-            while name not in set(await admin.list_topics()):
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=0.5)
-                if stop.is_set():
-                    return False
-            return True
-        finally:
-            self.waiting_for_topic = False
-            await admin.close()
 
 
 async def load_revocations(

@@ -155,3 +155,9 @@ async def make_stack(
     for stack in built:
         stack.stop()
         await stack.aclose()
+
+
+@pytest.fixture
+def stack(make_stack: StackFactory) -> Stack:
+    """The three services as real processes on the shared broker (stopped afterwards)."""
+    return make_stack().start()

@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
@@ -37,7 +34,6 @@ from services.documents.main import create_app as create_documents
 from services.feedback.config import FeedbackSettings
 from services.feedback.main import create_app as create_feedback
 from shared.auth import issue_token
-from shared.broker import free_port
 from shared.config import ServiceSettings
 from shared.db import unit_of_work
 from shared.events import topics
@@ -45,8 +41,8 @@ from shared.events.topics import group_name, topic_name
 from shared.service_app import Runtime
 from tests.factories import SMALL_DRAFT
 from tests.helpers import eventually
+from tests.service_process import ServiceProcess
 
-ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("documents", "feedback", "aggregator")
 NEW_KEY = "auth-test-key-2026-new-0123456789abcdef0123456789"
 OLD_KEY = "auth-test-key-2025-old-0123456789abcdef0123456789"
@@ -102,67 +98,6 @@ def _environ(env: dict[str, str]) -> Iterator[None]:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-
-
-class ServiceProcess:
-    """A service under real uvicorn, in its own process, on a free port."""
-
-    def __init__(self, name: str, env: dict[str, str], log_dir: Path) -> None:
-        self.name = name
-        self.env = env
-        self.port = free_port()
-        self.log_path = log_dir / f"{name}-{self.port}.log"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def start(self) -> ServiceProcess:
-        return self.launch().wait_healthy()
-
-    def launch(self) -> ServiceProcess:
-        """Start the process without waiting for it (several start side by side)."""
-        log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", f"services.{self.name}.main:create_app"]
-            + ["--factory", "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"]
-            + ["--no-proxy-headers"],
-            cwd=ROOT,
-            env={**os.environ, **self.env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
-        return self
-
-    def wait_healthy(self, timeout: float = 60) -> ServiceProcess:
-        """Until ``/healthz`` answers 200; the log's tail if the process dies or never does."""
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.process is None or self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited:\n{self.log()}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{self.name} not healthy in {timeout}s:\n{self.log()}")
-            time.sleep(0.1)
-
-    def stop(self, *, kill: bool = False) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
-            self.process.wait(timeout=20)
-        self.process = None
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:]
 
 
 class PortRouter(httpx.AsyncBaseTransport):
@@ -391,6 +326,18 @@ async def end_offsets(
 
 
 StackFactory = Callable[..., Stack]
+
+
+def aggregator_env(**settings: Any) -> dict[str, str]:
+    """Aggregator settings by field name, as the environment variables that set them."""
+    return {f"AGGREGATOR_{name.upper()}": str(value) for name, value in settings.items()}
+
+
+@asynccontextmanager
+async def running_stack(make_stack: StackFactory, **aggregator: Any) -> AsyncIterator[Stack]:
+    """The three apps started in process; ``aggregator`` overrides that service's settings."""
+    async with make_stack(**aggregator_env(**aggregator)).in_process() as running:
+        yield running
 
 
 def section_id(document: dict[str, Any], *path: str) -> str:

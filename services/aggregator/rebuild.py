@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy import delete
 from sqlmodel import col
 
@@ -29,7 +30,6 @@ from shared.db import create_engine, session_factory, unit_of_work
 from shared.events import AnyEvent, parse_event, topics
 from shared.events.topics import topic_name
 from shared.idempotency import ProcessedEvent
-from shared.kafka import ensure_topics
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -37,9 +37,14 @@ Progress = Callable[[int, int], None]
 
 async def _read_all(settings: AggregatorSettings, progress: Progress) -> list[AnyEvent]:
     names = [topic_name(t, settings.topic_prefix) for t in (topics.DOCUMENTS, topics.COMMENTS)]
-    await ensure_topics(
-        settings.kafka_bootstrap_servers, [topics.DOCUMENTS, topics.COMMENTS], settings.topic_prefix
-    )
+    # A missing topic is read as empty, never created: creating it is its producer's cue
+    # that the broker forgot the history it must publish again.
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        names = [n for n in names if n in set(await admin.list_topics())]
+    finally:
+        await admin.close()
     consumer = AIOKafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False, group_id=None
     )

@@ -22,7 +22,6 @@ from services.aggregator.accounts.models import StaffAccount
 from services.aggregator.config import AggregatorSettings
 from shared.audit import AuditEntry
 from shared.broker import free_port
-from tests.auth.conftest import running_stack
 from tests.auth.oidc_provider import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -31,7 +30,7 @@ from tests.auth.oidc_provider import (
     running_provider,
     sign_in_at_provider,
 )
-from tests.stack import AGG, DOCS, FEEDBACK, HTML, Stack, StackFactory
+from tests.stack import AGG, DOCS, FEEDBACK, HTML, Stack, StackFactory, running_stack
 
 CALLBACK = f"{AGG}/dang-nhap/oidc/callback"
 START = f"{AGG}/dang-nhap/oidc"

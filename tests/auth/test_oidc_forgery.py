@@ -11,9 +11,8 @@ from sqlalchemy import select
 
 from services.aggregator.accounts.models import StaffAccount
 from services.aggregator.accounts.routes import PROVIDER_FAILED
-from tests.auth.conftest import running_stack
 from tests.auth.forging_provider import FORGERIES, PERSON, ForgingProvider, forging_provider
-from tests.stack import AGG, Stack, StackFactory
+from tests.stack import AGG, Stack, StackFactory, running_stack
 
 CLIENT_ID = "gop-y-aggregator"
 

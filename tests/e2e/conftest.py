@@ -1,4 +1,4 @@
-"""Fixtures of the end-to-end tests: the one test ``Stack`` under uvicorn, and Chromium."""
+"""Fixtures of the end-to-end tests: headless Chromium."""
 
 from __future__ import annotations
 
@@ -8,13 +8,6 @@ from typing import Any
 import pytest
 
 from tests.e2e.browser import ARGS, CHROMIUM
-from tests.stack import Stack, StackFactory
-
-
-@pytest.fixture
-def stack(make_stack: StackFactory) -> Stack:
-    """The three services as real processes on the shared broker (stopped afterwards)."""
-    return make_stack().start()
 
 
 @pytest.fixture

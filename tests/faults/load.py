@@ -24,6 +24,8 @@ class Load:
     pause: float = 0.05  # between one citizen's comments: a steady rate, not a flood
     receipts: list[str] = field(default_factory=list)
     errors: int = 0
+    # sent, but the service died before answering: committed or not, nobody can tell
+    unanswered: int = 0
     sent: int = 0
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -58,8 +60,11 @@ class Load:
                 }
                 try:
                     answer = await client.post(url, json=body)
+                except httpx.ConnectError:  # never reached the service
+                    answer = None
                 except httpx.TransportError:
                     answer = None
+                    self.unanswered += 1
                 if answer is not None and answer.status_code == 201:
                     self.receipts.append(answer.json()["receipt"])
                 else:
@@ -73,6 +78,7 @@ class Reckoning:
     case: str
     sent: int
     receipts: int
+    unanswered: int
     stored: int
     counted: int
     seconds_to_exact: float
@@ -83,16 +89,27 @@ class Reckoning:
 
     @property
     def duplicated(self) -> int:
-        return max(0, self.counted - self.receipts)
+        """Counted beyond the receipts, except requests killed before their answer (each
+        may have been committed: then it is counted once, as it should be)."""
+        return max(0, self.counted - self.receipts - self.unanswered)
 
     def row(self) -> str:
-        cells = (self.sent, self.receipts, self.stored, self.counted, self.lost, self.duplicated)
+        cells = (
+            self.sent,
+            self.receipts,
+            self.unanswered,
+            self.stored,
+            self.counted,
+            self.lost,
+            self.duplicated,
+        )
         numbers = " | ".join(f"{c:>7}" for c in cells)
         return f"| {self.case:<44} | {numbers} | {self.seconds_to_exact:>6.1f} |"
 
 
 HEADER = (
-    f"| {'case':<44} | {'sent':>7} | {'receipts':>7} | {'stored':>7} | {'counted':>7} "
+    f"| {'case':<44} | {'sent':>7} | {'receipts':>7} | {'unanswered':>7} "
+    f"| {'stored':>7} | {'counted':>7} "
     f"| {'lost':>7} | {'duplicated':>7} | {'exact after s':>6} |"
 )
 
@@ -113,4 +130,6 @@ async def reckon(case: str, load: Load, since: float, within: float = 60) -> Rec
     for receipt in load.receipts:
         answer = await stack.client.get(f"{stack.url('feedback')}/api/receipts/{receipt}")
         stored += answer.status_code == 200
-    return Reckoning(case, load.sent, len(load.receipts), stored, await counted(), exact_after)
+    return Reckoning(
+        case, load.sent, len(load.receipts), load.unanswered, stored, await counted(), exact_after
+    )

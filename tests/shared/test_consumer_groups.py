@@ -9,7 +9,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from shared.broker import EmbeddedBroker
 from shared.events import AnyEvent, topics
-from shared.kafka import EventConsumer
+from shared.kafka import EventConsumer, ensure_topics
 from tests.helpers import eventually
 
 
@@ -31,6 +31,7 @@ async def test_a_consumer_joins_the_group_of_its_own_prefix(broker: EmbeddedBrok
     async def ignore(events: list[AnyEvent]) -> None:
         del events
 
+    await ensure_topics(broker.bootstrap, [topics.DOCUMENTS], prefix)  # its producer's part
     consumer = EventConsumer(broker.bootstrap, [topics.DOCUMENTS], group, ignore, prefix=prefix)
     stop = asyncio.Event()
     task = asyncio.create_task(consumer.run(stop))

@@ -1,0 +1,76 @@
+"""A service under real uvicorn in its own process: started, waited for, killed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from shared.broker import free_port
+from tests.helpers import ROOT
+
+
+class ServiceProcess:
+    """A service under real uvicorn, in its own process, on a free port."""
+
+    def __init__(self, name: str, env: dict[str, str], log_dir: Path) -> None:
+        self.name = name
+        self.env = env
+        self.port = free_port()
+        self.log_path = log_dir / f"{name}-{self.port}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self) -> ServiceProcess:
+        return self.launch().wait_healthy()
+
+    def launch(self) -> ServiceProcess:
+        """Start the process without waiting for it (several start side by side)."""
+        log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", f"services.{self.name}.main:create_app"]
+            + ["--factory", "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"]
+            + ["--no-proxy-headers"],
+            cwd=ROOT,
+            env={**os.environ, **self.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        return self
+
+    def wait_healthy(self, timeout: float = 60) -> ServiceProcess:
+        """Until ``/healthz`` answers 200; the log's tail if the process dies or never does."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process is None or self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited:\n{self.log()}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.name} not healthy in {timeout}s:\n{self.log()}")
+            time.sleep(0.1)
+
+    def stop(self, *, kill: bool = False) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+            self.process.wait(timeout=20)
+        self.process = None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:]
