@@ -69,7 +69,7 @@ async def test_a_citizen_comments_on_a_section_from_a_phone(stack: Stack, browse
     assert await serious_violations(page) == []
 
     await page.get_by_role("button", name="Tra cứu ý kiến này").click()
-    await page.wait_for_url(f"{stack.feedback.url}/receipt")  # the code travels in the body
+    await page.wait_for_url(f"{stack.url('feedback')}/receipt")  # the code travels in the body
     assert await page.get_by_text("Trạng thái: đã tiếp nhận.").is_visible()
     assert "sản lượng lúa" in await page.locator("blockquote").inner_text()
     await page.screenshot(path=str(SHOTS / "04-lookup-phone.png"), full_page=True)
