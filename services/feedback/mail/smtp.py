@@ -21,7 +21,11 @@ log = logging.getLogger(__name__)
 
 
 class IntakeHandler:
-    """aiosmtpd handler: accept mail for open consultations, store it, wake the reader."""
+    """aiosmtpd handler: accept mail for open consultations, store it, wake the reader.
+
+    Replies are ASCII (Vietnamese without diacritics, then English): RFC 5321 replies are
+    ASCII unless SMTPUTF8 was negotiated, and old mail servers show them to the sender.
+    """
 
     def __init__(
         self,
@@ -47,9 +51,9 @@ class IntakeHandler:
                 documents = await documents_for_recipient(db, address, self._mail_domain)
         except Exception:
             log.exception("recipient check failed")
-            return "451 4.3.0 Hệ thống tạm thời bận, vui lòng gửi lại sau (try again later)"
+            return "451 4.3.0 He thong tam thoi ban, xin gui lai sau (try again later)"
         if not documents:
-            return "550 5.1.1 Địa chỉ này không nhận góp ý (no open consultation at this address)"
+            return "550 5.1.1 Dia chi nay khong nhan gop y (no open consultation at this address)"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -69,10 +73,10 @@ class IntakeHandler:
                 )
         except Exception:
             log.exception("could not store an incoming message")
-            return "451 4.3.0 Chưa lưu được thư, vui lòng gửi lại sau (try again later)"
+            return "451 4.3.0 Chua luu duoc thu, xin gui lai sau (try again later)"
         if self._on_stored:
             self._on_stored()
-        return "250 2.0.0 Đã nhận thư góp ý (message accepted)"
+        return "250 2.0.0 Da nhan thu gop y (message accepted)"
 
 
 async def start_listener(
