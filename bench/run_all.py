@@ -78,8 +78,9 @@ async def run_all(args: argparse.Namespace) -> dict[str, Any]:
             results.update(await scenarios.form_intake(bench, args.seconds, args.connections))
             results["peak_rss_mb"] = bench.peak_rss_mb()
             results.update(await scenarios.freshness(bench, args.seconds, results))
-            results.update(await scenarios.aggregator_backlog(bench, args.backlog))
             results.update(await scenarios.burst(bench, args.seconds * 2, args.burst_connections))
+            limit = 60 if args.quick else 600
+            results.update(await scenarios.aggregator_backlog(bench, args.backlog, limit))
             results["peak_rss_mb_end"] = bench.peak_rss_mb()
     return results
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,7 +94,10 @@ def _lua_string(value: str) -> str:
 
 def script(path: str, content_type: str, template: str, delay_ms: int = 0) -> Path:
     """A Lua script posting ``template`` to ``path``; ``{n}`` in it becomes a unique part."""
-    template = template.replace("%", "%%").replace("{n}", "%s")
+    # A fresh run id too: the same text from the same page is one comment (idempotency), so
+    # a second run repeating the first one's texts would be answered from memory.
+    run_id = uuid.uuid4().hex[:8]
+    template = template.replace("%", "%%").replace("{n}", run_id + "-%s")
     headers = "{[" + _lua_string("Content-Type") + "] = " + _lua_string(content_type) + "}"
     head = (
         f"PATH = {_lua_string(path)}\nHEADERS = {headers}\n"
