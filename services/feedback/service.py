@@ -11,6 +11,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -92,10 +93,23 @@ def normalise_receipt(value: str) -> str:
     return f"{cleaned[:5]}-{cleaned[5:]}" if len(cleaned) == RECEIPT_LENGTH else cleaned
 
 
+async def _held(session: AsyncSession, model: type[Any], key: uuid.UUID) -> Any:
+    """A catalogue row read once per transaction (a group commit's whole group).
+
+    The identity map holds rows weakly: a document no comment refers to is gone when the
+    previous comment's check returns, so without this every comment of a group re-read its
+    document and section, two round trips per comment (issue 15).
+    """
+    held: dict[tuple[type[Any], uuid.UUID], Any] = session.info.setdefault("catalogue", {})
+    if (model, key) not in held:
+        held[(model, key)] = await session.get(model, key)
+    return held[(model, key)]
+
+
 async def check_window(
     session: AsyncSession, document_id: uuid.UUID, now: datetime
 ) -> CatalogueDocument:
-    document = await session.get(CatalogueDocument, document_id)
+    document: CatalogueDocument | None = await _held(session, CatalogueDocument, document_id)
     if document is None:
         raise InvalidComment("Không tìm thấy dự thảo này.", field="document_id")
     if document.status == "draft" or (document.opens_at and now < document.opens_at):
@@ -128,7 +142,7 @@ async def submit_comment(
     document = await check_window(session, draft.document_id, received_at)
     section = None
     if draft.section_id is not None:
-        section = await session.get(CatalogueSection, draft.section_id)
+        section = await _held(session, CatalogueSection, draft.section_id)
         if section is None or section.document_id != draft.document_id:
             raise InvalidComment("Mục được góp ý không thuộc dự thảo này.", field="section_id")
     text = validation.comment_text(draft.text, max_chars)
