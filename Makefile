@@ -36,8 +36,9 @@ $(OIDC_PROVIDER): tests/auth/oidc_provider/package-lock.json
 test: install lint typecheck $(OIDC_PROVIDER)
 	$(PY) -m pytest
 
+# Not part of `make test`. `make bench BENCH_ARGS=--quick` finishes in a few minutes.
 bench: install
-	$(PY) bench/run_all.py
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

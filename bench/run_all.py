@@ -1,87 +1,138 @@
-"""`make bench`: run the benchmarks and write their figures to bench/results.json (not a test).
+"""`make bench`: every performance figure of issue 15 in one run (not a test).
 
-Each figure is a ratio against a baseline measured in the same run on the same machine, so
-results from different machines can be compared. Today: comment intake (bench_intake.py).
+Starts what it needs itself: the embedded broker, throwaway PostgreSQL databases, the three
+services as uvicorn processes with production settings, and a bare FastAPI app with the same
+uvicorn settings as the baseline. Each ratio is taken against that baseline measured in the
+same run on the same machine, so figures from different machines can be compared. Writes
+``bench/results.json`` and prints a table.
 
-Usage: python bench/run_all.py [REQUESTS] [CONCURRENCY] [DATABASE_URL]
-
-Without DATABASE_URL it uses a throwaway PostgreSQL database at 127.0.0.1:5432 when one is
-reachable (as production does; SQLite locks under concurrent writers), else SQLite.
+Usage: python bench/run_all.py [--quick] [--seconds S] [--backlog N] [--burst-connections C]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import contextlib
 import json
+import os
 import platform
-import socket
 import sys
-import uuid
-from collections.abc import Iterator
+import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+for path in (HERE, ROOT):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+import scenarios  # noqa: E402
+from harness import Bench  # noqa: E402
+
 RESULTS = HERE / "results.json"
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
-
-import bench_intake  # noqa: E402
-from sqlalchemy import text  # noqa: E402
-
-from shared.db import create_engine  # noqa: E402
-
-POSTGRES = ("127.0.0.1", 5432)
 
 
-async def _admin(statement: str) -> None:
-    engine = create_engine(
-        f"postgresql+asyncpg://{POSTGRES[0]}:{POSTGRES[1]}/postgres", isolation_level="AUTOCOMMIT"
-    )
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text(statement))
-    finally:
-        await engine.dispose()
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short runs (a couple of minutes)")
+    parser.add_argument("--seconds", type=float, help="length of each load run")
+    parser.add_argument("--backlog", type=int, help="events in the aggregator's backlog")
+    parser.add_argument("--burst-connections", type=int, help="connections of the burst")
+    parser.add_argument("--connections", type=int, default=64)
+    args = parser.parse_args(argv)
+    args.seconds = args.seconds or (8 if args.quick else 30)
+    args.backlog = args.backlog or (10_000 if args.quick else 200_000)
+    args.burst_connections = args.burst_connections or (256 if args.quick else 1000)
+    return args
 
 
-@contextlib.contextmanager
-def throwaway_database() -> Iterator[str | None]:
-    """A fresh PostgreSQL database for one run, dropped after; None when none is reachable."""
-    try:
-        socket.create_connection(POSTGRES, timeout=1).close()
-    except OSError:
-        yield None
-        return
-    name = f"gopy_bench_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"postgresql+asyncpg://{POSTGRES[0]}:{POSTGRES[1]}/{name}"
-    finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+def _machine() -> dict[str, Any]:
+    load = os.getloadavg()
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average_at_start": [round(x, 2) for x in load],
+    }
 
 
-def run_all(argv: list[str]) -> dict[str, Any]:
-    requests = int(argv[0]) if argv else 1000
-    concurrency = int(argv[1]) if len(argv) > 1 else 16
-    with throwaway_database() as scratch:
-        database_url = argv[2] if len(argv) > 2 else scratch
-        return {
-            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": {"python": platform.python_version(), "platform": platform.platform()},
-            "intake": bench_intake.measure(requests, concurrency, database_url),
-        }
+async def run_all(args: argparse.Namespace) -> dict[str, Any]:
+    results: dict[str, Any] = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": "python bench/run_all.py " + " ".join(sys.argv[1:]),
+        "machine": _machine(),
+        "settings": {
+            "seconds": args.seconds,
+            "connections": args.connections,
+            "backlog": args.backlog,
+            "burst_connections": args.burst_connections,
+        },
+    }
+    with tempfile.TemporaryDirectory(prefix="gopy-bench-") as tmp:
+        async with Bench(Path(tmp)) as bench:
+            results.update(await scenarios.import_draft(bench))
+            results.update(await scenarios.json_intake(bench, args.seconds, args.connections))
+            results.update(await scenarios.form_intake(bench, args.seconds, args.connections))
+            results["peak_rss_mb"] = bench.peak_rss_mb()
+            results.update(await scenarios.freshness(bench, args.seconds, results))
+            results.update(await scenarios.burst(bench, args.seconds * 2, args.burst_connections))
+            limit = 60 if args.quick else 600
+            results.update(await scenarios.aggregator_backlog(bench, args.backlog, limit))
+            results["peak_rss_mb_end"] = bench.peak_rss_mb()
+    return results
+
+
+ROWS = (
+    ("baseline_post_rps", "bare FastAPI JSON POST, req/s", "{:,.0f}"),
+    ("intake_post_rps", "feedback JSON POST (receipts/s)", "{:,.0f}"),
+    ("intake_p50_ms", "  p50 latency, ms", "{:.1f}"),
+    ("intake_p99_ms", "  p99 latency, ms", "{:.1f}"),
+    ("intake_errors", "  errors (non-201, timeouts)", "{}"),
+    ("intake_ratio", "intake_ratio (goal ≥ 0.5)", "{:.2f}"),
+    ("baseline_form_rps", "bare FastAPI form POST, req/s", "{:,.0f}"),
+    ("form_post_rps", "feedback form POST (303s/s)", "{:,.0f}"),
+    ("form_errors", "  errors (non-303, timeouts)", "{}"),
+    ("form_ratio", "form_ratio (goal ≥ 0.5)", "{:.2f}"),
+    ("freshness_rate", "freshness: offered comments/s", "{:,.0f}"),
+    ("freshness_p50_ms", "  receipt → tallied, p50 ms", "{:,.0f}"),
+    ("freshness_p99_ms", "  receipt → tallied, p99 ms (goal ≤ 1000)", "{:,.0f}"),
+    ("aggregator_backlog", "aggregator backlog, events", "{:,}"),
+    ("aggregator_backlog_applied", "  applied when measured", "{:,}"),
+    ("aggregator_events_per_s", "aggregator events/s (goal ≥ 20000)", "{:,.0f}"),
+    ("import_ms", "import largest seed, parse → published, ms", "{:,.0f}"),
+    ("burst_offered", "burst: requests answered", "{:,}"),
+    ("burst_receipts", "  receipts (201)", "{:,}"),
+    ("burst_refused", "  clean refusals (429/503 + Retry-After)", "{:,}"),
+    ("burst_5xx", "  5xx", "{:,}"),
+    ("burst_timeouts", "  timeouts / socket errors", "{:,}"),
+    ("burst_receipts_counted", "  receipts counted by the aggregator", "{:,}"),
+)
+
+
+def table(results: dict[str, Any]) -> str:
+    """The figures as a Markdown table (the one copied into docs/performance.md)."""
+    lines = ["| figure | value |", "|---|---|"]
+    for key, label, fmt in ROWS:
+        if results.get(key) is not None:
+            lines.append(f"| {label} | {fmt.format(results[key])} |")
+    for name, mb in results.get("peak_rss_mb_end", {}).items():
+        lines.append(f"| peak RSS {name}, MB (goal ≤ 200) | {mb:.0f} |")
+    return "\n".join(lines)
 
 
 def main() -> int:
-    results = run_all(sys.argv[1:])
+    args = _arguments(sys.argv[1:])
+    started = time.monotonic()
+    results = asyncio.run(run_all(args))
+    results["bench_seconds"] = round(time.monotonic() - started)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    for name, ratio in results["intake"]["x_baseline"].items():
-        rate = results["intake"]["requests_per_second"][name]
-        print(f"{name:32s} {rate:8.0f} req/s   {ratio:5.2f} x baseline")
-    print(f"written to {RESULTS.relative_to(HERE.parent)}")
+    print(f"{results['measured_at']}  {results['command']}")
+    print(f"machine: {results['machine']}")
+    print(table(results))
+    print(f"written to {RESULTS.relative_to(ROOT)} in {results['bench_seconds']} s")
     return 0
 
 

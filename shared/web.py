@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import SESSION_COOKIE, InvalidToken, Staff, verify_token
 from shared.client_address import is_loopback
@@ -105,15 +106,7 @@ async def database_ready(engine: AsyncEngine) -> bool:
 def install_common(app: FastAPI, service: str, ready: ReadyCheck) -> None:
     """Add health, readiness, metrics, error mapping and security headers to a service."""
 
-    @app.middleware("http")
-    async def observe(request: Request, call_next: Any) -> Response:
-        started = time.perf_counter()
-        response: Response = await call_next(request)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        REQUESTS.labels(service, request.method, route, str(response.status_code)).inc()
-        LATENCY.labels(service, route).observe(time.perf_counter() - started)
-        add_security_headers(request, response)
-        return response
+    app.add_middleware(CommonMiddleware, service=service)
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
@@ -169,6 +162,44 @@ def install_common(app: FastAPI, service: str, ready: ReadyCheck) -> None:
         if not metrics_allowed(request):
             return JSONResponse({"detail": "Không tìm thấy."}, status_code=404)
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+class CommonMiddleware:
+    """Metrics and the headers every answer carries, as plain ASGI.
+
+    Not ``BaseHTTPMiddleware`` (``@app.middleware("http")``): its task group and the
+    re-streaming of every body cost more than the rest of a small request (issue 15).
+    """
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                message["headers"] = headers
+                # A shell over the same header list, so the shared helpers edit it in place.
+                response = Response(status_code=status)
+                response.raw_headers = headers
+                add_security_headers(Request(scope), response)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            REQUESTS.labels(self.service, scope["method"], route, str(status)).inc()
+            LATENCY.labels(self.service, route).observe(time.perf_counter() - started)
 
 
 def api_docs(settings: ServiceSettings) -> dict[str, Any]:

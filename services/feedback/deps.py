@@ -13,11 +13,13 @@ from shared.deps import get_session, runtime_of
 from shared.web import staff_dependency
 
 
-def settings_of(request: Request) -> FeedbackSettings:
+# Coroutines, not plain functions: FastAPI runs a plain dependency in a worker thread, two
+# thread hops per comment for a dictionary look-up (issue 15).
+async def settings_of(request: Request) -> FeedbackSettings:
     return runtime_of(request).settings  # type: ignore[return-value]
 
 
-def intake_of(request: Request) -> CommentIntake:
+async def intake_of(request: Request) -> CommentIntake:
     return request.app.state.intake  # type: ignore[no-any-return]
 
 

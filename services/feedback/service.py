@@ -11,6 +11,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,6 +42,8 @@ CATALOGUE_CONSUMER = "feedback-catalogue"
 # No 0/O, 1/I/L: a receipt is read aloud on the phone and typed on small keyboards.
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 RECEIPT_LENGTH = 10
+_ALPHABET_SIZE = len(RECEIPT_ALPHABET)
+_UNBIASED = 256 - 256 % _ALPHABET_SIZE
 
 
 class AlreadyWithdrawn(DomainError):
@@ -70,8 +73,17 @@ class CommentDraft:
 
 
 def new_receipt() -> str:
-    """Ten symbols from a 31-letter alphabet (~49 bits): short, unambiguous, unguessable."""
-    code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    """Ten symbols from a 31-letter alphabet (~49 bits): short, unambiguous, unguessable.
+
+    One ``token_bytes`` call instead of ten ``secrets.choice`` (issue 15); bytes at or above
+    the largest multiple of 31 are skipped, so every symbol stays equally likely.
+    """
+    symbols: list[str] = []
+    while len(symbols) < RECEIPT_LENGTH:
+        symbols.extend(
+            RECEIPT_ALPHABET[b % _ALPHABET_SIZE] for b in secrets.token_bytes(16) if b < _UNBIASED
+        )
+    code = "".join(symbols[:RECEIPT_LENGTH])
     return f"{code[:5]}-{code[5:]}"
 
 
@@ -81,10 +93,23 @@ def normalise_receipt(value: str) -> str:
     return f"{cleaned[:5]}-{cleaned[5:]}" if len(cleaned) == RECEIPT_LENGTH else cleaned
 
 
+async def _held(session: AsyncSession, model: type[Any], key: uuid.UUID) -> Any:
+    """A catalogue row read once per transaction (a group commit's whole group).
+
+    The identity map holds rows weakly: a document no comment refers to is gone when the
+    previous comment's check returns, so without this every comment of a group re-read its
+    document and section, two round trips per comment (issue 15).
+    """
+    held: dict[tuple[type[Any], uuid.UUID], Any] = session.info.setdefault("catalogue", {})
+    if (model, key) not in held:
+        held[(model, key)] = await session.get(model, key)
+    return held[(model, key)]
+
+
 async def check_window(
     session: AsyncSession, document_id: uuid.UUID, now: datetime
 ) -> CatalogueDocument:
-    document = await session.get(CatalogueDocument, document_id)
+    document: CatalogueDocument | None = await _held(session, CatalogueDocument, document_id)
     if document is None:
         raise InvalidComment("Không tìm thấy dự thảo này.", field="document_id")
     if document.status == "draft" or (document.opens_at and now < document.opens_at):
@@ -117,7 +142,7 @@ async def submit_comment(
     document = await check_window(session, draft.document_id, received_at)
     section = None
     if draft.section_id is not None:
-        section = await session.get(CatalogueSection, draft.section_id)
+        section = await _held(session, CatalogueSection, draft.section_id)
         if section is None or section.document_id != draft.document_id:
             raise InvalidComment("Mục được góp ý không thuộc dự thảo này.", field="section_id")
     text = validation.comment_text(draft.text, max_chars)
