@@ -13,10 +13,12 @@ from services.documents.models import Document
 from services.documents.upload import UploadLimits
 from shared.auth import Staff
 from shared.deps import get_session, runtime_of
-from shared.web import authenticate, staff_dependency
+from shared.web import authenticate, staff_check
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
-AdminDep = staff_dependency(lambda r: runtime_of(r).settings.signing_keys, "admin")
+AdminDep = Annotated[
+    Staff, Depends(staff_check(lambda r: runtime_of(r).settings.signing_keys, "admin"))
+]
 
 
 async def document_by_id(document_id: uuid.UUID, session: SessionDep, _: AdminDep) -> Document:
