@@ -94,22 +94,18 @@ class TestSqlInjection:
         await stack.comment(document["id"], None)
         before = await _comments(stack)
         base = {"documents": DOCS, "feedback": FEEDBACK, "aggregator": AGG}[service]
-        tried = expected = 0
         for route in api_routes(stack.apps[service]):
             queries = [p.alias for p in route.dependant.query_params]
             if "GET" not in route.methods or not queries:
                 continue
             path = route.path.replace("{document_id}", document["id"])
             path = re.sub(r"\{[^}]+\}", str(uuid.uuid4()), path)
-            expected += len(SQL)
             for payload in SQL:
                 answer = await stack.client.get(
                     base + path, params=dict.fromkeys(queries, payload), headers=stack.auth
                 )
                 assert answer.status_code < 500, (path, payload, answer.text[:200])
-                tried += 1
         assert await _comments(stack) == before
-        assert tried == expected
 
 
 class TestUploads:
