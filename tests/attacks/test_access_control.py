@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.attacks.routes import WRONG_ROLES, Route, all_routes
-from tests.stack import AGG, HTML, SERVICES, URL, Stack, csrf_from
+from tests.stack import AGG, FACTORIES, HTML, SERVICES, URL, Stack, StackFactory, csrf_from
 
 FORGED_KEY = "attacker-key-0123456789abcdef0123456789abcdef0123"
 # Public routes that change something: each is a citizen's (or a sign-in) action by design.
@@ -42,9 +42,10 @@ def _staff_areas(routes: list[Route]) -> set[str]:
 class TestRouteInventory:
     @pytest.mark.parametrize("service", SERVICES)
     def test_public_routes_are_only_what_citizens_and_sign_in_need(
-        self, stack: Stack, service: str
+        self, make_stack: StackFactory, service: str
     ) -> None:
-        routes = all_routes(stack.apps[service])
+        app = FACTORIES[service](make_stack().settings(service))  # routes only: not started
+        routes = all_routes(app)
         staff = [r for r in routes if r.role is not None]
         assert any(r.path == "/api/staff/me" for r in staff), "the walk found no guard"
         areas = _staff_areas(routes)
