@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from services.documents.parsing import parse_pdf, parse_text  # noqa: E402
 from services.documents.parsing.pdf_isolated import parse_pdf_isolated  # noqa: E402
+
+from services.documents.parsing import parse_pdf, parse_text  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "documents" / "parsing" / "fixtures"
 LARGEST_SEED = "000_e341ae35a8b646af"

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -86,6 +87,53 @@ class Unauthorized(DomainError):
     status_code = 401
 
 
+class FieldError(BaseModel):
+    """One field pydantic refused: where it is in the request and what kind of error."""
+
+    loc: list[str | int]
+    type: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """What every refusal carries: a Vietnamese message, the field at fault (a refusal of the
+    service) or the list of malformed fields (a request that does not fit its schema)."""
+
+    detail: str
+    field: str | None = None
+    errors: list[FieldError] | None = None
+
+
+# The 422 every route may answer, as it really is; FastAPI would document its own list.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorBody, "description": "Dữ liệu không hợp lệ"},
+}
+ERROR_BODY_REF = {"$ref": "#/components/schemas/ErrorBody"}
+
+
+def document_errors(app: FastAPI) -> None:
+    """Make the OpenAPI document say what a 422 really is on every operation: the JSON
+    ``ErrorBody`` (a malformed path or query on a page too), or, outside ``/api/``, the page
+    of a form posted from it, again with the errors marked."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        for path, item in schema.get("paths", {}).items():
+            for operation in item.values():
+                answers = operation.get("responses", {})
+                if "422" not in answers:
+                    continue
+                content: dict[str, Any] = {"application/json": {"schema": ERROR_BODY_REF}}
+                if not path.startswith("/api/"):
+                    content["text/html"] = {"schema": {"type": "string"}}
+                answers["422"]["content"] = content
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def validation_message(exc: RequestValidationError) -> str:
     """A readable Vietnamese summary of pydantic's errors, naming the fields at fault."""
     fields = sorted({str(err["loc"][-1]) for err in exc.errors() if err.get("loc")})
@@ -104,7 +152,12 @@ async def database_ready(engine: AsyncEngine) -> bool:
 
 
 def install_common(app: FastAPI, service: str, ready: ReadyCheck) -> None:
-    """Add health, readiness, metrics, error mapping and security headers to a service."""
+    """Add health, readiness, metrics, error mapping and security headers to a service.
+
+    Call it before including routers: the documented error answers apply to routes added
+    after it."""
+    app.router.responses.update(ERROR_RESPONSES)
+    document_errors(app)
 
     app.add_middleware(CommonMiddleware, service=service)
 
@@ -127,7 +180,7 @@ def install_common(app: FastAPI, service: str, ready: ReadyCheck) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse(
-            {"detail": validation_message(exc), "errors": _plain_errors(exc)}, status_code=422
+            {"detail": validation_message(exc), "errors": plain_errors(exc)}, status_code=422
         )
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -244,7 +297,8 @@ def refusal_page(message: str, status_code: int) -> HTMLResponse:
     return HTMLResponse(body, status_code=status_code)
 
 
-def _plain_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+def plain_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """Where and what, without the input itself (which may be personal data)."""
     return [{"loc": list(e.get("loc", [])), "type": e.get("type")} for e in exc.errors()]
 
 

@@ -13,12 +13,17 @@ from services.documents.models import Document
 from services.documents.upload import UploadLimits
 from shared.auth import Staff
 from shared.deps import get_session, runtime_of
-from shared.web import authenticate, staff_dependency
+from shared.web import authenticate, staff_check
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+AdminDep = Annotated[
+    Staff, Depends(staff_check(lambda r: runtime_of(r).settings.signing_keys, "admin"))
+]
 
 
-async def document_by_id(document_id: uuid.UUID, session: SessionDep) -> Document:
+async def document_by_id(document_id: uuid.UUID, session: SessionDep, _: AdminDep) -> Document:
+    """A document for its administrator; the role is checked before the look-up, so nobody
+    else learns from a 404 which ids exist."""
     return await service.get_document(session, document_id)
 
 
@@ -45,7 +50,6 @@ async def visible_document_by_id(
 
 
 VisibleDocumentDep = Annotated[Document, Depends(visible_document_by_id)]
-AdminDep = staff_dependency(lambda r: runtime_of(r).settings.signing_keys, "admin")
 
 
 def upload_limits(request: Request) -> UploadLimits:

@@ -23,7 +23,7 @@ from shared.events import topics, utcnow
 from shared.group_commit import GroupCommitter
 from shared.logging import configure_logging
 from shared.service_app import build_runtime, running, start_periodic
-from shared.web import api_docs, authenticate, install_common, validation_message
+from shared.web import api_docs, authenticate, install_common, plain_errors, validation_message
 
 SERVICE = "feedback"
 
@@ -85,7 +85,7 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
             if unreadable
             else validation_message(exc)
         )
-        return JSONResponse({"detail": message}, status_code=422)
+        return JSONResponse({"detail": message, "errors": plain_errors(exc)}, status_code=422)
 
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -18,6 +18,9 @@ from services.feedback.mail.inbox import documents_for_recipient, store_raw
 from shared.db import unit_of_work
 
 log = logging.getLogger(__name__)
+# aiosmtpd logs every command of the conversation at INFO, envelope sender and recipients
+# included: personal data in every log line. Its warnings (broken sessions) still show.
+SMTP_CONVERSATION_LOG = "mail.log"
 
 
 class IntakeHandler:
@@ -83,6 +86,7 @@ async def start_listener(
     handler: IntakeHandler, host: str, port: int, *, max_bytes: int, hostname: str
 ) -> asyncio.base_events.Server:
     """Listen for SMTP on (host, port) in the running event loop."""
+    logging.getLogger(SMTP_CONVERSATION_LOG).setLevel(logging.WARNING)
     loop = asyncio.get_running_loop()
     return await loop.create_server(
         lambda: SMTP(
