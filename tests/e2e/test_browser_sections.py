@@ -6,7 +6,6 @@ draft's own words. Screenshots go to docs/screenshots/."""
 from __future__ import annotations
 
 import re
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +60,7 @@ async def _open_sample(stack: Stack) -> dict[str, Any]:
         )
         assert opened.status_code == 200, opened.text
         document: dict[str, Any] = (await client.get(f"/api/documents/{document_id}")).json()
-    await stack.wait_catalogued(uuid.UUID(document_id))
+    await stack.wait_catalogued(document_id)
     return document
 
 
