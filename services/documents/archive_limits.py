@@ -86,11 +86,17 @@ def _inflate_counting(
                     raise _too_large(limits.max_member_bytes)
                 if total > limits.max_total_bytes:
                     raise _too_large(limits.max_total_bytes)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
         raise DomainError(
             "Tệp .docx bị hỏng hoặc không phải tài liệu Word.", status_code=422
         ) from exc
-    except RuntimeError as exc:  # an encrypted member
+    except RuntimeError as exc:
+        # zipfile refuses an encrypted member with RuntimeError itself, and a compression
+        # method it does not know with a subclass of it
+        if type(exc) is not RuntimeError:
+            raise DomainError(
+                "Tệp .docx bị hỏng hoặc không phải tài liệu Word.", status_code=422
+            ) from exc
         raise DomainError(
             "Tệp .docx được đặt mật khẩu; hãy gỡ mật khẩu rồi tải lên lại.", status_code=422
         ) from exc
