@@ -89,11 +89,11 @@ class RequestGuard:
             await _refusal(request, 413, too_large_message(rule.max_bytes))(scope, receive, send)
             return
         try:
-            body, tail = await _read(receive, rule.max_bytes)
+            body, tail = await read_body(receive, rule.max_bytes)
         except BodyTooLarge:
             await _refusal(request, 413, too_large_message(rule.max_bytes))(scope, receive, send)
             return
-        await self.app(scope, _replay(body, tail, receive), send)
+        await self.app(scope, replay_body(body, tail, receive), send)
 
 
 def _signed_in(request: Request) -> bool:
@@ -109,7 +109,8 @@ def _unauthenticated(request: Request) -> Response:
     return _refusal(request, 401, "Cần đăng nhập để dùng chức năng này.")
 
 
-async def _read(receive: Receive, max_bytes: int) -> tuple[bytes, Message | None]:
+async def read_body(receive: Receive, max_bytes: int) -> tuple[bytes, Message | None]:
+    """The whole body, refused (``BodyTooLarge``) as soon as it passes ``max_bytes``."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -125,7 +126,7 @@ async def _read(receive: Receive, max_bytes: int) -> tuple[bytes, Message | None
             return b"".join(chunks), None
 
 
-def _replay(body: bytes, tail: Message | None, receive: Receive) -> Receive:
+def replay_body(body: bytes, tail: Message | None, receive: Receive) -> Receive:
     """Hand the buffered body to the app once, then whatever the client sends next."""
     sent = False
 

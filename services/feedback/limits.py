@@ -11,15 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from shared.request_guard import BodyTooLarge, read_body, replay_body
 from shared.text import vn_number
 
 _TEXT_TYPES = ("application/json", "application/x-www-form-urlencoded")
-
-
-class BodyTooLarge(Exception):
-    pass
 
 
 def _refusal(scope: Scope, status: int, message: str) -> Response:
@@ -82,7 +79,7 @@ class BodyGuard:
             await _refusal(scope, 413, self._too_large(limit))(scope, receive, send)
             return
         try:
-            body, tail = await self._read(receive, limit)
+            body, tail = await read_body(receive, limit)
         except BodyTooLarge:
             await _refusal(scope, 413, self._too_large(limit))(scope, receive, send)
             return
@@ -97,35 +94,4 @@ class BodyGuard:
                 )
                 await _refusal(scope, 422, message)(scope, receive, send)
                 return
-        await self.app(scope, _replay(body, tail, receive), send)
-
-    async def _read(self, receive: Receive, limit: int) -> tuple[bytes, Message | None]:
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return b"".join(chunks), message  # the client went away mid-body
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                raise BodyTooLarge()
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                return b"".join(chunks), None
-
-
-def _replay(body: bytes, tail: Message | None, receive: Receive) -> Receive:
-    """Hand the buffered body to the app once, then whatever the client sends next."""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            if tail is not None:
-                return tail
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
+        await self.app(scope, replay_body(body, tail, receive), send)
