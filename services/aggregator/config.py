@@ -15,6 +15,10 @@ class AggregatorSettings(ServiceSettings):
     )
 
     database_url: str = sqlite_url("aggregator")
+    # Where moderation requests go (the feedback service owns the comments); empty: its
+    # public URL. In production, its address on the internal network.
+    feedback_api_url: str = ""
+    feedback_timeout_seconds: float = 10.0
     consumer_group: str = "aggregator"
     session_hours: float = 8.0
     login_window_minutes: int = 15

@@ -16,7 +16,7 @@ from services.aggregator.accounts import routes as accounts_routes
 from services.aggregator.config import AggregatorSettings
 from services.aggregator.consumers import projection_consumer
 from services.aggregator.retention import erase_display_names
-from services.aggregator.routes import api, pages, workspace
+from services.aggregator.routes import api, moderation, pages, workspace
 from shared.events import topics, utcnow
 from shared.logging import configure_logging
 from shared.request_guard import KB, MB, BodyRule, RequestGuard
@@ -63,6 +63,7 @@ def create_app(settings: AggregatorSettings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(workspace.router)
+    app.include_router(moderation.router)
     app.mount(
         "/tong-hop/tai-nguyen",
         StaticFiles(directory=str(Path(__file__).parent / "static")),

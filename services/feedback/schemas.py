@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -40,3 +41,19 @@ class ReceiptStatus(BaseModel):
     section_id: uuid.UUID | None
     status: str
     received_at: datetime
+
+
+class ModerationRequest(BaseModel):
+    """A reviewer's decision on one comment (the aggregator's workspace sends it)."""
+
+    action: Literal["spam", "duplicate", "reassign"]
+    # reassign: the section it belongs to (null: the whole draft)
+    section_id: uuid.UUID | None = None
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class ModerationResult(BaseModel):
+    comment_id: uuid.UUID
+    status: str
+    section_id: uuid.UUID | None
+    state_version: int

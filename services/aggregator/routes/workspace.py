@@ -161,6 +161,8 @@ async def section_page(
             "document": document,
             "section": section,
             "children": [r for r in rows if r.path[: len(section.path)] == section.path],
+            "all_sections": rows,
+            "sent": bool(request.query_params.get("da-gui")),
             "comments": comments,
             "sizes": sizes,
             "f": f,

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, status
 
-from services.feedback import guards, service
-from services.feedback.deps import IntakeDep, SessionDep, SettingsDep
+from services.feedback import guards, moderation, service
+from services.feedback.deps import IntakeDep, ReviewerDep, SessionDep, SettingsDep
 from services.feedback.intake import Source, idempotency_key
-from services.feedback.schemas import CommentCreate, CommentReceipt, ReceiptCode, ReceiptStatus
+from services.feedback.schemas import (
+    CommentCreate,
+    CommentReceipt,
+    ModerationRequest,
+    ModerationResult,
+    ReceiptCode,
+    ReceiptStatus,
+)
 
 router = APIRouter(prefix="/api")
 
@@ -60,3 +68,19 @@ async def withdraw_comment(receipt: str, session: SessionDep) -> ReceiptStatus:
     """Knowing the unguessable receipt code is the commenter's proof of authorship."""
     comment = await service.withdraw_comment(session, receipt)
     return ReceiptStatus.model_validate(comment, from_attributes=True)
+
+
+@router.post("/comments/{comment_id}/moderation", response_model=ModerationResult)
+async def moderate_comment(
+    comment_id: uuid.UUID, body: ModerationRequest, session: SessionDep, staff: ReviewerDep
+) -> ModerationResult:
+    """Spam, duplicate or another section: recorded with who and when, then announced."""
+    comment = await moderation.moderate_comment(
+        session, comment_id, body.action, staff, section_id=body.section_id, reason=body.reason
+    )
+    return ModerationResult(
+        comment_id=comment.id,
+        status=comment.status,
+        section_id=comment.section_id,
+        state_version=comment.state_version,
+    )
