@@ -29,6 +29,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def _file(media_type: str, what: str) -> dict[str, object]:
+    """How OpenAPI describes a file answer (the body is the file, not JSON)."""
+    return {
+        "description": what,
+        "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
+    }
+
+
+CSV_FILE = _file("text/csv", "CSV, UTF-8 with a byte-order mark (opens in Excel)")
+XLSX_FILE = _file(XLSX, "Excel workbook")
+DOCX_FILE = _file(DOCX, "Word document")
+
+
 def _choice(value: str | None, allowed: tuple[str, ...], name: str) -> str | None:
     """An optional choice; the empty value a page's "all" option sends means no filter."""
     if not value:
@@ -123,7 +136,7 @@ async def document_comments(
     return CommentPage(items=[_public(r) for r in rows], next=following)
 
 
-@router.get("/documents/{document_id}/comments.csv")
+@router.get("/documents/{document_id}/comments.csv", responses={200: CSV_FILE})
 async def comments_csv(
     document_id: uuid.UUID, session: SessionDep, _staff: ReviewerDep, f: FilterDep
 ) -> StreamingResponse:
@@ -136,7 +149,7 @@ async def comments_csv(
     )
 
 
-@router.get("/documents/{document_id}/comments.xlsx")
+@router.get("/documents/{document_id}/comments.xlsx", responses={200: XLSX_FILE})
 async def comments_xlsx(
     document_id: uuid.UUID, session: SessionDep, _staff: ReviewerDep, f: FilterDep
 ) -> StreamingResponse:
@@ -152,7 +165,7 @@ async def _tally_rows(session: SessionDep, document_id: uuid.UUID) -> AsyncItera
     return exports.listed(exports.tally_rows(await service.tallies(session, document_id)))
 
 
-@router.get("/documents/{document_id}/tallies.csv")
+@router.get("/documents/{document_id}/tallies.csv", responses={200: CSV_FILE})
 async def tallies_csv(
     document_id: uuid.UUID, session: SessionDep, _staff: ReviewerDep
 ) -> StreamingResponse:
@@ -164,7 +177,7 @@ async def tallies_csv(
     )
 
 
-@router.get("/documents/{document_id}/tallies.xlsx")
+@router.get("/documents/{document_id}/tallies.xlsx", responses={200: XLSX_FILE})
 async def tallies_xlsx(
     document_id: uuid.UUID, session: SessionDep, _staff: ReviewerDep
 ) -> StreamingResponse:
@@ -179,7 +192,7 @@ async def tallies_xlsx(
     )
 
 
-@router.get("/documents/{document_id}/report.docx")
+@router.get("/documents/{document_id}/report.docx", responses={200: DOCX_FILE})
 async def report_docx(document_id: uuid.UUID, session: SessionDep, _staff: ReviewerDep) -> Response:
     body = await report.render(session, document_id)
     return Response(body, media_type=DOCX, headers=_attachment(f"bao-cao-{document_id}.docx"))

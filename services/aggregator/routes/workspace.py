@@ -66,7 +66,7 @@ async def document_overview(
     )
 
 
-@router.get("/truc-tiep")
+@router.get("/truc-tiep", include_in_schema=False)
 async def live_counts(
     request: Request,
     document_id: uuid.UUID,
