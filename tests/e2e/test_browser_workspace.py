@@ -130,7 +130,7 @@ async def test_overview_live_counts_search_and_a_cluster_review(
 
     # a review action on the whole campaign at once
     first = articles.first
-    await first.locator("summary").click()
+    await first.locator("summary", has_text="Xử lý ý kiến").click()
     await first.get_by_role("radio", name="Giải trình").check()
     await first.locator("textarea[name=explanation]").fill(
         "Đã bố trí vốn cho giao thông nông thôn trong kế hoạch đầu tư công trung hạn."
