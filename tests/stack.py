@@ -78,6 +78,9 @@ def stack_env(
         "LOG_LEVEL": "INFO",
         # every request comes from 127.0.0.1 here; the hourly limit is tested in tests/feedback
         "FEEDBACK_RATE_LIMIT_PER_HOUR": "1000000",
+        # ... and receipts are looked up by the hundred (tests/security tests the throttle)
+        "FEEDBACK_RECEIPT_ATTEMPTS_PER_MINUTE_PER_ADDRESS": "1000000",
+        "FEEDBACK_RECEIPT_ATTEMPTS_PER_MINUTE": "1000000",
         "AGGREGATOR_LOGIN_MAX_FAILURES_PER_IP": "12",
         "AGGREGATOR_CONSUMER_GROUP": f"aggregator-{uuid.uuid4().hex[:6]}",
     }
