@@ -111,6 +111,8 @@ async def test_a_member_joining_a_group_that_applied_everything_is_caught_up_at_
 async def test_an_empty_topic_is_caught_up_as_soon_as_the_consumer_connects(
     broker: EmbeddedBroker, topic_prefix: str
 ) -> None:
+    # the producer creates the topic (consumers never create what they read); nothing in it
+    await ensure_topics(broker.bootstrap, [topics.DOCUMENTS], topic_prefix)
     member = Member(broker.bootstrap, topic_prefix, f"g-{uuid.uuid4().hex[:6]}")
     try:
         await eventually(lambda: _flag(member.consumer), bool, timeout=30)
