@@ -141,6 +141,8 @@ async def comments_csv(
     document_id: uuid.UUID, session: SessionDep, _staff: ReviewerDep, f: FilterDep
 ) -> StreamingResponse:
     await service.get_document(session, document_id)
+    if f.section_id is not None:  # refused before the stream starts, not in the middle of it
+        await search.section_and_descendants(session, document_id, f.section_id)
     rows = exports.comment_rows(sessions_of(session), document_id, f)
     return StreamingResponse(
         exports.stream_csv(exports.COMMENT_HEADER, rows),
