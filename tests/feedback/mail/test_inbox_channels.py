@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import smtplib
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -58,17 +59,27 @@ async def stored(sessions: async_sessionmaker[AsyncSession]) -> list[InboundMess
         return list((await session.execute(query)).scalars().all())
 
 
+@contextlib.asynccontextmanager
+async def listening(
+    sessions: async_sessionmaker[AsyncSession], max_bytes: int = 200_000, **handler: object
+) -> AsyncIterator[int]:
+    """The SMTP listener on a free port for one test; yields the port."""
+    port = free_port()
+    intake = IntakeHandler(sessions, mail_domain="gopy.test", **handler)  # type: ignore[arg-type]
+    server = await start_listener(intake, "127.0.0.1", port, max_bytes=max_bytes, hostname="x")
+    try:
+        yield port
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
 class TestSmtpListener:
     async def test_mail_for_the_consultation_is_stored_before_250(
         self, sessions: async_sessionmaker[AsyncSession]
     ) -> None:
         woken = asyncio.Event()
-        handler = IntakeHandler(sessions, mail_domain="gopy.test", on_stored=woken.set)
-        port = free_port()
-        server = await start_listener(
-            handler, "127.0.0.1", port, max_bytes=200_000, hostname="gopy.test"
-        )
-        try:
+        async with listening(sessions, on_stored=woken.set) as port:
             raw = letter("Góp ý mục 1.1", "Đề nghị bổ sung số liệu.", "<a1@example.org>")
             refused = await asyncio.to_thread(_send, port, raw, [CONSULTATION])
             assert refused == {}
@@ -76,55 +87,34 @@ class TestSmtpListener:
             assert len(rows) == 1 and rows[0].raw == raw and rows[0].status == "pending"
             assert rows[0].envelope_to == [CONSULTATION] and rows[0].message_id == "a1@example.org"
             assert woken.is_set()
-        finally:
-            server.close()
-            await server.wait_closed()
 
     async def test_other_recipients_refused_at_rcpt_and_nothing_stored(
         self, sessions: async_sessionmaker[AsyncSession]
     ) -> None:
-        handler = IntakeHandler(sessions, mail_domain="gopy.test")
-        port = free_port()
-        server = await start_listener(handler, "127.0.0.1", port, max_bytes=200_000, hostname="x")
-        try:
+        async with listening(sessions) as port:
             raw = letter("Quảng cáo", "Mua ngay", "<spam@example.org>")
             with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
                 await asyncio.to_thread(_send, port, raw, ["someone@example.vn"])
             code, _text = refused.value.recipients["someone@example.vn"]
             assert code == 550
             assert await stored(sessions) == []
-        finally:
-            server.close()
-            await server.wait_closed()
 
     async def test_own_address_of_a_draft_accepted(
         self, sessions: async_sessionmaker[AsyncSession]
     ) -> None:
-        handler = IntakeHandler(sessions, mail_domain="gopy.test")
-        port = free_port()
-        server = await start_listener(handler, "127.0.0.1", port, max_bytes=200_000, hostname="x")
-        try:
+        async with listening(sessions) as port:
             raw = letter("Góp ý", "Nội dung.", "<own@example.org>")
             await asyncio.to_thread(_send, port, raw, ["Du-Thao-Bao-Cao@gopy.test"])
             assert len(await stored(sessions)) == 1
-        finally:
-            server.close()
-            await server.wait_closed()
 
     async def test_oversized_message_refused_and_not_stored(
         self, sessions: async_sessionmaker[AsyncSession]
     ) -> None:
-        handler = IntakeHandler(sessions, mail_domain="gopy.test")
-        port = free_port()
-        server = await start_listener(handler, "127.0.0.1", port, max_bytes=5_000, hostname="x")
-        try:
+        async with listening(sessions, max_bytes=5_000) as port:
             raw = letter("Dài", "Ý kiến rất dài. " * 2_000, "<big@example.org>")
             with pytest.raises(smtplib.SMTPException):
                 await asyncio.to_thread(_send, port, raw, [CONSULTATION])
             assert await stored(sessions) == []
-        finally:
-            server.close()
-            await server.wait_closed()
 
 
 def _send(port: int, raw: bytes, recipients: list[str]) -> dict[str, tuple[int, bytes]]:
