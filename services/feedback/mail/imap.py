@@ -167,10 +167,14 @@ class ImapPoller:
                 pass
             return
         await asyncio.to_thread(client.idle)
+        # Even with IDLE, look again every poll_seconds: a message that lands between the
+        # search and IDLE may only be announced at the server's next own check (Dovecot:
+        # 30 s; others: never), so it waits one poll at most, not a whole IDLE.
+        limit = min(self._account.idle_seconds, self._account.poll_seconds)
         try:
             waited = 0.0
             # Short IDLE checks, so a stop request is noticed within a second.
-            while not stop.is_set() and waited < self._account.idle_seconds:
+            while not stop.is_set() and waited < limit:
                 responses = await asyncio.to_thread(client.idle_check, 1.0)
                 waited += 1.0
                 if any(b"EXISTS" in r for r in responses if isinstance(r, tuple)):

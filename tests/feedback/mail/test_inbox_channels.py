@@ -207,6 +207,19 @@ class TestImapPoller:
             stop.set()
             await asyncio.wait_for(task, timeout=20)
 
+    async def test_mail_that_lands_just_before_idle_does_not_wait_for_the_next_poll(
+        self, sessions: async_sessionmaker[AsyncSession], dovecot: Dovecot
+    ) -> None:
+        account = new_folder(dovecot, poll_seconds=2, idle_seconds=3600)
+        poller = ImapPoller(sessions, account)
+        assert await poller.poll_once() == 0  # the folder is selected and searched
+        dovecot.deliver(letter("Góp ý", "Đến giữa lần tìm và IDLE.", "<race@x>"), account.folder)
+        try:
+            await asyncio.wait_for(poller._wait_for_news(asyncio.Event()), timeout=10)
+            assert await poller.poll_once() == 1
+        finally:
+            await poller._disconnect()
+
 
 async def _count_is(sessions: async_sessionmaker[AsyncSession], expected: int) -> bool:
     async with sessions() as session:
