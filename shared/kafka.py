@@ -242,12 +242,9 @@ class EventConsumer:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
             finally:
-                self.connected = False
                 if consumer is not None:
-                    try:
-                        await asyncio.wait_for(consumer.stop(), timeout=5)
-                    except Exception as exc:
-                        log.debug("consumer stop: %s", exc)
+                    await _close(consumer, joined=self.connected)
+                self.connected = False
 
     async def _end_offsets(self, consumer: AIOKafkaConsumer) -> dict[TopicPartition, int]:
         """Every partition's end offset now: what "caught up" means for this process."""
@@ -287,6 +284,16 @@ class EventConsumer:
                 await self._handler(events)
                 self.applied += len(events)
             await asyncio.wait_for(consumer.commit(), timeout=self._commit_timeout)
+
+
+async def _close(consumer: AIOKafkaConsumer, *, joined: bool) -> None:
+    """Leave the group. A member that never finished joining owns no partition and has
+    committed nothing, so it is dropped at once: stopping it waits for the coordinator's
+    rebalance to end (seconds), which would hold up every shutdown during start-up."""
+    try:
+        await asyncio.wait_for(consumer.stop(), timeout=5 if joined else 0.2)
+    except Exception as exc:
+        log.debug("consumer stop: %s", exc)
 
 
 def _decode(record: ConsumerRecord) -> AnyEvent | None:
