@@ -67,12 +67,25 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, *, status_code: int | None = None, field: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        field: str = "",
+        retry_after: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        # Seconds until trying again may succeed (429, 503): sent as Retry-After.
+        self.retry_after = retry_after
         if status_code is not None:
             self.status_code = status_code
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
 
 
 class NotFound(DomainError):
@@ -165,7 +178,9 @@ def install_common(app: FastAPI, service: str, ready: ReadyCheck) -> None:
     async def domain_error(request: Request, exc: DomainError) -> Response:
         if exc.status_code in (401, 403, 404) and wants_html(request):
             return refusal_page(exc.message, exc.status_code)
-        return JSONResponse({"detail": exc.message, "field": exc.field}, exc.status_code)
+        return JSONResponse(
+            {"detail": exc.message, "field": exc.field}, exc.status_code, headers=exc.headers
+        )
 
     @app.exception_handler(CsrfRejected)
     async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:

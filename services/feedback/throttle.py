@@ -9,6 +9,7 @@ are stored with each comment), and several instances each keep their own count.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -65,8 +66,11 @@ class HourlyLimits:
         now = self._clock()
         chosen = [limit for limit in limits if limit.per_hour > 0]
         for limit in chosen:
-            if len(self._window(limit.key, now)) >= limit.per_hour:
-                raise RateLimited(limit.message)
+            hits = self._window(limit.key, now)
+            if len(hits) >= limit.per_hour:
+                # A slot frees when the oldest hit that keeps the window full leaves it.
+                frees_at = hits[len(hits) - limit.per_hour] + WINDOW_SECONDS
+                raise RateLimited(limit.message, retry_after=max(1, math.ceil(frees_at - now)))
         for limit in chosen:
             self._hits[limit.key].append(now)
         self._maybe_sweep(now)

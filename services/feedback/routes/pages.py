@@ -63,7 +63,7 @@ async def _refusal(
     section = await session.get(CatalogueSection, section_id) if section_id else None
     t = translator(lang or "vi")
     label = t("form.text_section", number=section.number) if section else t("form.text_whole")
-    return render(
+    page = render(
         request,
         "feedback/form_error.html",
         status_code=error.status_code,
@@ -80,6 +80,8 @@ async def _refusal(
         where=acknowledgements.place_of(document, section) if section else "",
         back=_back(settings, document),
     )
+    page.headers.update(error.headers)
+    return page
 
 
 @router.post("/comments", response_class=HTMLResponse)
