@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from shared import events as ev
+from shared.web import ErrorBody
 from tests.factories import document_state
 from tests.feedback.conftest import Intake, IntakeFactory, running_intake
 
@@ -67,6 +68,8 @@ class TestGlobalLimit:
                 assert GLOBAL in refused.text
                 if channel == "form":  # the form again, with what the citizen wrote
                     assert "Ý kiến qua biểu mẫu số" in refused.text
+                else:  # the shape the OpenAPI document gives
+                    ErrorBody.model_validate(refused.json())
             assert (await intake.stored())[0] == 10
 
     async def test_the_form_and_the_api_share_one_count(self, make_intake: IntakeFactory) -> None:
@@ -148,7 +151,7 @@ class TestLoadShedding:
         assert [a.status_code for a in shed] == [503] * 15
         for answer in shed:
             assert answer.headers["retry-after"] == "5"
-        assert OVERLOADED in shed[0].json()["detail"]
+        assert OVERLOADED in ErrorBody.model_validate(shed[0].json()).detail
         page = shed[-1]
         assert page.headers["content-type"].startswith("text/html")
         assert OVERLOADED in page.text and "Ý kiến qua biểu mẫu số 14" in page.text

@@ -24,6 +24,7 @@ from services.feedback.validation import InvalidComment
 from services.feedback.views import render
 from shared import form_tokens
 from shared.i18n import LANGUAGES, translator
+from shared.openapi import refusals
 from shared.web import DomainError
 
 router = APIRouter()
@@ -84,7 +85,7 @@ async def _refusal(
     return page
 
 
-@router.post("/comments", response_class=HTMLResponse)
+@router.post("/comments", response_class=HTMLResponse, responses=refusals(403, 429, 503))
 async def submit_form(
     request: Request,
     session: SessionDep,
