@@ -28,8 +28,8 @@ class FeedbackSettings(ServiceSettings):
     # All comments from the public (form and API) per minute, every address together: a
     # flood spread over many addresses. 0: no such limit.
     rate_limit_global_per_minute: int = 6000
-    # Where the global and SMTP limits are counted: "memory://" (one instance) or
-    # "redis://host:6379/0", shared by every instance; keys start with the prefix.
+    # Where every comment limit (hourly, global, SMTP) is counted: "memory://" (one
+    # instance) or "redis://host:6379/0", shared by every instance; keys start with the prefix.
     rate_limit_storage: str = "memory://"
     rate_limit_key_prefix: str = "gopy"
     # Comments being stored at once (waiting for their group commit); past it, new ones are

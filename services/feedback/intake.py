@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -37,6 +37,7 @@ from services.feedback.config import FeedbackSettings
 from services.feedback.flood import FloodGates, Gate
 from services.feedback.guards import client_key
 from services.feedback.models import Comment
+from services.feedback.shared_limits import SharedHourlyLimits
 from services.feedback.throttle import HourlyLimits, Limit, RateLimited
 from services.feedback.validation import clean_text
 from shared import audit
@@ -99,6 +100,14 @@ def form_submission_key(form_token: str, section_id: object, text: str) -> str:
     return idempotency_key("form", form_token, section_id, clean_text(text))
 
 
+def hourly_limits(settings: FeedbackSettings) -> HourlyLimits | SharedHourlyLimits:
+    """In memory for one instance; in Redis, shared, when the rate-limit storage is Redis."""
+    storage = settings.rate_limit_storage.removeprefix("async+")
+    if storage.startswith(("redis://", "rediss://", "unix://")):
+        return SharedHourlyLimits(storage, settings.rate_limit_key_prefix)
+    return HourlyLimits()
+
+
 class CommentIntake:
     """Accepts comments from every channel through one group committer."""
 
@@ -107,13 +116,13 @@ class CommentIntake:
         committer: GroupCommitter,
         sessions: async_sessionmaker[AsyncSession],
         settings: FeedbackSettings,
-        limits: HourlyLimits | None = None,
+        limits: HourlyLimits | SharedHourlyLimits | None = None,
         gates: FloodGates | None = None,
     ) -> None:
         self.committer = committer
         self.sessions = sessions
         self.settings = settings
-        self.limits = limits or HourlyLimits()
+        self.limits = limits or hourly_limits(settings)
         self.gates = gates or FloodGates(settings)
         self.in_flight = 0
         self._recent: OrderedDict[str, Receipt] = OrderedDict()
@@ -132,10 +141,10 @@ class CommentIntake:
         address_key = (
             client_key(source.address, self.settings.signing_keys) if source.address else None
         )
-        reservation = self.limits.reserve(self._limits_for(draft, source, address_key))
+        reservation = await self.limits.take(self._limits_for(draft, source, address_key))
         self.in_flight += 1
         try:
-            return await self._store(draft, source, address_key, reservation.release, public)
+            return await self._store(draft, source, address_key, reservation.give_back, public)
         finally:
             self.in_flight -= 1
 
@@ -144,7 +153,7 @@ class CommentIntake:
         draft: service.CommentDraft,
         source: Source,
         address_key: str | None,
-        release: Callable[[], None],
+        release: Callable[[], Awaitable[None]],
         public: bool,
     ) -> Receipt:
         """Past the global gate, through the group committer; slots given back on a refusal."""
@@ -153,10 +162,10 @@ class CommentIntake:
             try:
                 wait = await self.gates.admit(Gate(self.gates.web_comments, ("comments",)))
             except BaseException:
-                release()
+                await release()
                 raise
             if wait:
-                release()
+                await release()
                 raise RateLimited(GLOBAL_LIMIT_MESSAGE.format(seconds=wait), retry_after=wait)
         entered_by = source.actor.subject if source.actor else None
 
@@ -185,17 +194,22 @@ class CommentIntake:
         try:
             receipt = await self.committer.submit(store)
         except IntegrityError:
-            release()
+            await release()
             first = await self.first_receipt(key) if key else None
             if first is None:
                 raise
             receipt = first
         except BaseException:
-            release()
+            await release()
             raise
         if key is not None:
             self._remember(key, receipt)
         return receipt
+
+    async def close(self) -> None:
+        """Let go of the shared counters' connections (Redis), if any."""
+        if isinstance(self.limits, SharedHourlyLimits):
+            await self.limits.close()
 
     async def first_receipt(self, key: str) -> Receipt | None:
         """The receipt of the comment stored earlier under this idempotency key."""

@@ -61,6 +61,7 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
             async with start_mail_intake(runtime, app.state.intake, settings) as mail:
                 app.state.mail = mail
                 yield
+        await app.state.intake.close()
 
     app = FastAPI(title="Góp Ý · feedback", lifespan=lifespan, **api_docs(settings))
     app.add_middleware(

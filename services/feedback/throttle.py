@@ -4,7 +4,9 @@ A slot is reserved before the comment joins a group commit and released if the
 comment is refused, so ten comments arriving together against a limit of three get
 exactly three slots, whether or not they end up in the same transaction. Counts are
 per process: the service seeds them from the database at start-up (the address keys
-are stored with each comment), and several instances each keep their own count.
+are stored with each comment). Several instances share one count when the limits are
+kept in Redis instead (``shared_limits.SharedHourlyLimits``, chosen by
+``FEEDBACK_RATE_LIMIT_STORAGE``).
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ class Reservation:
             self._owner.forget(key, at)
         self._taken = []
 
+    async def give_back(self) -> None:
+        """``release``, as the intake calls it for either kind of limits."""
+        self.release()
+
 
 class HourlyLimits:
     """Sliding one-hour windows of accepted comments, keyed by already-hashed keys."""
@@ -75,6 +81,10 @@ class HourlyLimits:
             self._hits[limit.key].append(now)
         self._maybe_sweep(now)
         return Reservation(self, [(limit.key, now) for limit in chosen])
+
+    async def take(self, limits: Iterable[Limit]) -> Reservation:
+        """``reserve``, as the intake calls it for either kind of limits."""
+        return self.reserve(limits)
 
     def seed(self, key: str, at: float) -> None:
         """Count a comment stored before this process started (kept in time order)."""

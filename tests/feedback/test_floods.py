@@ -84,24 +84,6 @@ class TestGlobalLimit:
             assert codes[201] + codes[303] == 10 and codes[429] == 20
             assert (await intake.stored())[0] == 10
 
-    async def test_two_instances_share_the_count_through_redis(
-        self, make_intake: IntakeFactory
-    ) -> None:
-        settings = make_intake(
-            rate_limit_global_per_minute=10,
-            trusted_proxies="127.0.0.1/32",
-            rate_limit_storage="redis://127.0.0.1:6379/0",
-            rate_limit_key_prefix=f"gopy-test-{uuid.uuid4().hex[:8]}",
-        )
-        async with running_intake(settings) as one, running_intake(settings) as two:
-            state = await one.catalogue(document_state())
-            answers = await asyncio.gather(
-                *(_api(one, state, n) for n in range(15)),
-                *(_api(two, state, n + 100) for n in range(15)),
-            )
-            assert Counter(a.status_code for a in answers) == {201: 10, 429: 20}
-            assert (await one.stored())[0] == 10
-
     async def test_the_per_address_refusal_says_when_to_come_back(
         self, make_intake: IntakeFactory
     ) -> None:
@@ -114,6 +96,69 @@ class TestGlobalLimit:
             assert Counter(a.status_code for a in answers) == {201: 2, 429: 3}
             for refused in (a for a in answers if a.status_code == 429):
                 assert _retry_after(refused, 3600) > 3500
+
+
+class TestSharedThroughRedis:
+    """Several instances behind one address: the counts are kept once, in Redis."""
+
+    @pytest.fixture
+    def shared(self, make_intake: IntakeFactory) -> IntakeFactory:
+        prefix = f"gopy-test-{uuid.uuid4().hex[:8]}"
+        return lambda **limits: make_intake(
+            trusted_proxies="127.0.0.1/32",
+            rate_limit_storage="redis://127.0.0.1:6379/0",
+            rate_limit_key_prefix=prefix,
+            **limits,
+        )
+
+    async def test_two_instances_share_the_global_count(self, shared: IntakeFactory) -> None:
+        settings = shared(rate_limit_global_per_minute=10)
+        async with running_intake(settings) as one, running_intake(settings) as two:
+            state = await one.catalogue(document_state())
+            answers = await asyncio.gather(
+                *(_api(one, state, n) for n in range(15)),
+                *(_api(two, state, n + 100) for n in range(15)),
+            )
+            assert Counter(a.status_code for a in answers) == {201: 10, 429: 20}
+            assert (await one.stored())[0] == 10
+
+    async def test_two_instances_share_one_address_limit(self, shared: IntakeFactory) -> None:
+        settings = shared(rate_limit_per_hour=3)
+        async with running_intake(settings) as one, running_intake(settings) as two:
+            state = await one.catalogue(document_state())
+            body = {"document_id": str(state.document_id)}
+            same = {"x-forwarded-for": "203.0.113.77"}
+            answers = await asyncio.gather(
+                *(
+                    (one if n % 2 else two).client.post(
+                        "/api/comments", json={**body, "text": f"Ý kiến {n}"}, headers=same
+                    )
+                    for n in range(10)
+                )
+            )
+            assert Counter(a.status_code for a in answers) == {201: 3, 429: 7}
+            for refused in (a for a in answers if a.status_code == 429):
+                assert "Đã có 3 ý kiến" in refused.json()["detail"]
+                assert 3500 < _retry_after(refused, 3600)
+            assert (await one.stored())[0] == 3
+
+    async def test_a_refused_comment_gives_its_shared_slot_back(
+        self, shared: IntakeFactory
+    ) -> None:
+        async with running_intake(shared(rate_limit_per_hour=1)) as intake:
+            state = await intake.catalogue(document_state())
+            same = {"x-forwarded-for": "203.0.113.78"}
+            body = {"document_id": str(state.document_id), "text": "Ý kiến"}
+            bad = await intake.client.post(
+                "/api/comments", json={**body, "email": "sai@"}, headers=same
+            )
+            assert bad.status_code == 422
+            assert (
+                await intake.client.post("/api/comments", json=body, headers=same)
+            ).status_code == 201
+            assert (
+                await intake.client.post("/api/comments", json=body | {"text": "Nữa"}, headers=same)
+            ).status_code == 429
 
 
 class TestLoadShedding:
