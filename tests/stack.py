@@ -78,6 +78,11 @@ def stack_env(
         "LOG_LEVEL": "INFO",
         # every request comes from 127.0.0.1 here; the hourly limit is tested in tests/feedback
         "FEEDBACK_RATE_LIMIT_PER_HOUR": "1000000",
+        # ... and the global and SMTP limits (tests/feedback/test_floods.py tests them)
+        "FEEDBACK_RATE_LIMIT_GLOBAL_PER_MINUTE": "0",
+        "FEEDBACK_INTAKE_SMTP_PER_ADDRESS_HOUR": "0",
+        "FEEDBACK_INTAKE_SMTP_PER_SENDER_HOUR": "0",
+        "FEEDBACK_INTAKE_SMTP_MESSAGES_PER_MINUTE": "0",
         # ... and receipts are looked up by the hundred (tests/security tests the throttle)
         "FEEDBACK_RECEIPT_ATTEMPTS_PER_MINUTE_PER_ADDRESS": "1000000",
         "FEEDBACK_RECEIPT_ATTEMPTS_PER_MINUTE": "1000000",

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from services.aggregator.clusters import assign_cluster, folded_words
+from services.aggregator.clusters import BatchClusters, folded_words
 from services.aggregator.counters import CountDeltas
 from services.aggregator.models import (
     AggregatedComment,
@@ -61,13 +61,23 @@ async def apply_events(session: AsyncSession, events: Sequence[AnyEvent]) -> int
             )
         ).scalars()
     )
+    clusters = await BatchClusters.load(
+        session,
+        [
+            (e.payload.document_id, e.payload.comment_id, folded_words(e.payload.text))
+            for e in events
+            if isinstance(e, CommentSubmitted) and e.event_id in fresh
+            if e.payload.comment_id not in known
+        ],
+    )
+    created: list[AggregatedComment] = []
     for event in events:
         if event.event_id not in fresh:
             continue
         if isinstance(event.payload, DocumentState):
             await _apply_document(session, event.payload, event.occurred_at)
         elif isinstance(event, CommentSubmitted):
-            await _apply_submitted(session, event, deltas, known)
+            _apply_submitted(session, event, deltas, known, clusters, created)
         elif isinstance(event, SectionReassigned):
             comment = await session.get(AggregatedComment, event.payload.comment_id)
             if comment is not None and event.payload.state_version > comment.state_version:
@@ -84,6 +94,7 @@ async def apply_events(session: AsyncSession, events: Sequence[AnyEvent]) -> int
                     _count(deltas, comment, -1)
                 comment.status = _STATUS_OF[type(event)]
                 comment.state_version = event.payload.state_version
+    await clusters.save(session, created)
     await session.flush()
     await deltas.write(session)
     return len(fresh)
@@ -100,8 +111,13 @@ def _count(deltas: CountDeltas, comment: AggregatedComment, n: int, *, daily: bo
     )
 
 
-async def _apply_submitted(
-    session: AsyncSession, event: CommentSubmitted, deltas: CountDeltas, known: set[uuid.UUID]
+def _apply_submitted(
+    session: AsyncSession,
+    event: CommentSubmitted,
+    deltas: CountDeltas,
+    known: set[uuid.UUID],
+    clusters: BatchClusters,
+    created: list[AggregatedComment],
 ) -> None:
     p = event.payload
     if p.comment_id in known:
@@ -119,11 +135,11 @@ async def _apply_submitted(
         state_version=p.state_version,
         submitted_at=p.submitted_at,
         folded_text=f" {words} ",
-        cluster_id=await assign_cluster(session, p.document_id, p.comment_id, words),
+        cluster_id=clusters.assign(p.document_id, p.comment_id, words),
     )
     session.add(comment)
+    created.append(comment)
     _count(deltas, comment, +1)
-    await session.flush()
 
 
 async def _apply_document(session: AsyncSession, state: DocumentState, at: datetime) -> None:

@@ -25,6 +25,17 @@ class FeedbackSettings(ServiceSettings):
     rate_limit_per_browser_hour: int = 40
     # ... from one sender's e-mail address, whatever the channel.
     rate_limit_per_sender_hour: int = 20
+    # All comments from the public (form and API) per minute, every address together: a
+    # flood spread over many addresses. 0: no such limit.
+    rate_limit_global_per_minute: int = 6000
+    # Where every comment limit (hourly, global, SMTP) is counted: "memory://" (one
+    # instance) or "redis://host:6379/0", shared by every instance; keys start with the prefix.
+    rate_limit_storage: str = "memory://"
+    rate_limit_key_prefix: str = "gopy"
+    # Comments being stored at once (waiting for their group commit); past it, new ones are
+    # answered 503 with Retry-After at once instead of queueing until they time out.
+    intake_max_in_flight: int = 2000
+    overload_retry_after_seconds: int = 5
     # Receipt-code look-ups and withdrawals (guessing a code must be slow).
     receipt_attempts_per_minute_per_address: int = 10
     receipt_attempts_per_minute: int = 300
@@ -53,6 +64,11 @@ class FeedbackSettings(ServiceSettings):
     intake_smtp_hostname: str = "gopy.localhost"
     intake_mail_domain: str = ""
     intake_max_message_bytes: int = 25 * 1024 * 1024
+    # Messages the SMTP listener accepts per hour from one connecting address and from one
+    # envelope sender, and per minute in all; past them it answers 451 (try again later).
+    intake_smtp_per_address_hour: int = 200
+    intake_smtp_per_sender_hour: int = 20
+    intake_smtp_messages_per_minute: int = 600
     # The draft a mailbox or an import is about when the recipients do not say (its slug).
     intake_default_document: str = ""
     # Where replies come from; empty: the address the comment was sent to.

@@ -24,6 +24,7 @@ from services.feedback.validation import InvalidComment
 from services.feedback.views import render
 from shared import form_tokens
 from shared.i18n import LANGUAGES, translator
+from shared.openapi import refusals
 from shared.web import DomainError
 
 router = APIRouter()
@@ -63,7 +64,7 @@ async def _refusal(
     section = await session.get(CatalogueSection, section_id) if section_id else None
     t = translator(lang or "vi")
     label = t("form.text_section", number=section.number) if section else t("form.text_whole")
-    return render(
+    page = render(
         request,
         "feedback/form_error.html",
         status_code=error.status_code,
@@ -80,9 +81,11 @@ async def _refusal(
         where=acknowledgements.place_of(document, section) if section else "",
         back=_back(settings, document),
     )
+    page.headers.update(error.headers)
+    return page
 
 
-@router.post("/comments", response_class=HTMLResponse)
+@router.post("/comments", response_class=HTMLResponse, responses=refusals(403, 429, 503))
 async def submit_form(
     request: Request,
     session: SessionDep,
