@@ -98,14 +98,13 @@ class TestSectionPage:
     async def test_the_section_s_text_is_shown_beside_its_comments(
         self, workspace: Workspace
     ) -> None:
-        state = document_state(sections=4)
         text = (
             "Tốc độ tăng trưởng kinh tế bình quân đạt 7,5%/năm.\n\n"
             "Chỉ tiêu <b>thu ngân sách</b> & đầu tư | vượt kế hoạch\n"
             "<script>alert(1)</script>"
         )
-        sections = [state.sections[0].model_copy(update={"text": text}), *state.sections[1:]]
-        state = state.model_copy(update={"sections": sections})
+        state = document_state(sections=4, part_text=text)
+        sections = state.sections
         await workspace.apply([published(state), comment(state, 0, "Đề nghị làm rõ số liệu.")])
         html = (await workspace.get(f"/tong-hop/d/{state.document_id}/muc/{sections[0].id}")).text
         assert "<p>Tốc độ tăng trưởng kinh tế bình quân đạt 7,5%/năm.</p>" in html

@@ -49,14 +49,12 @@ async def workspace_setup(
     clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str, tmp_path: Path
 ) -> AsyncIterator[tuple[ServiceProcess, Seeded]]:
     url = clean_databases["aggregator"]
-    state = document_state(sections=6)
     text = (
         "Nhiệm kỳ qua, kinh tế của tỉnh tăng trưởng khá, bình quân 7,5%/năm; thu ngân sách "
         "vượt kế hoạch.\nHạ tầng giao thông nông thôn được đầu tư, 85% số xã đạt chuẩn "
         "nông thôn mới."
     )
-    sections = [state.sections[0].model_copy(update={"text": text}), *state.sections[1:]]
-    state = state.model_copy(update={"sections": sections})
+    state = document_state(sections=6, part_text=text)
     rng = random.Random(7)
     events: list[ev.AnyEvent] = [published(state)]
     events += [
