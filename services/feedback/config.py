@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from pydantic import model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.config import VAR_DIR, ServiceSettings, sqlite_url
 from shared.events import MAX_COMMENT_CHARS
+
+# Public (it is in this file): accepted only where the development signing key is.
+DEV_COMMENTER_KEY_SECRET = "dev-only-commenter-key-secret-change-me-0123456789"
 
 
 class FeedbackSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="FEEDBACK_", extra="ignore", populate_by_name=True)
 
     database_url: str = sqlite_url("feedback")
+    # Keys the pseudonymous commenter key (services.feedback.commenters). Set it once and
+    # keep it: a new secret makes returning commenters count as new people.
+    commenter_key_secret: str = DEV_COMMENTER_KEY_SECRET
     max_comment_chars: int = MAX_COMMENT_CHARS
     # 20,000 Vietnamese characters take up to ~60 kB in UTF-8, ~180 kB percent-encoded; the
     # body limit leaves room for a text well over the limit, so its refusal can give it back.
@@ -91,3 +98,17 @@ class FeedbackSettings(ServiceSettings):
     max_scan_bytes: int = 10 * 1024 * 1024
     max_scans_per_letter: int = 20
     max_letter_bytes: int = 64 * 1024 * 1024
+
+    @model_validator(mode="after")
+    def _no_development_commenter_secret(self) -> FeedbackSettings:
+        """With the public development secret, anyone could link a key to an e-mail address."""
+        if self.commenter_key_secret == DEV_COMMENTER_KEY_SECRET and (
+            not self.is_loopback_development
+        ):
+            raise ValueError(
+                "FEEDBACK_COMMENTER_KEY_SECRET is not set: set a long random secret, and keep "
+                "it (a new one makes every returning commenter count as a new person)."
+            )
+        if len(self.commenter_key_secret) < 32:
+            raise ValueError("FEEDBACK_COMMENTER_KEY_SECRET must be at least 32 characters.")
+        return self

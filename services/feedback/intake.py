@@ -178,6 +178,7 @@ class CommentIntake:
                 feedback_url=self.settings.public_feedback_url,
                 client_key=address_key,
                 entered_by=entered_by,
+                commenter_secret=self.settings.commenter_key_secret,
             )
             if source.actor is not None:
                 audit.record(

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from services.feedback import acknowledgements, validation
+from services.feedback import acknowledgements, commenters, validation
 from services.feedback.models import CatalogueDocument, CatalogueSection, Comment
 from services.feedback.validation import InvalidComment, clean_text
 from shared import outbox
@@ -132,10 +132,12 @@ async def submit_comment(
     feedback_url: str = "",
     client_key: str | None = None,
     entered_by: str | None = None,
+    commenter_secret: str = "",
 ) -> Comment:
     """Check a comment against the catalogue and store it with its outbox event (and mail).
 
     Called through ``services.feedback.intake.CommentIntake.accept``, which every channel uses.
+    ``commenter_secret`` keys the pseudonymous commenter key (none without it).
     """
     now = now or utcnow()
     received_at = draft.received_at or now
@@ -178,6 +180,14 @@ async def submit_comment(
             display_name=comment.name,
             organisation=comment.organisation,
             submitted_at=received_at,
+            commenter_key=commenters.commenter_key(
+                commenter_secret,
+                channel=channel,
+                email=comment.email,
+                phone=comment.phone,
+                name=comment.name,
+                address=comment.address,
+            ),
         ),
     )
     outbox.add(session, topics.COMMENTS, event)

@@ -6,8 +6,9 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import select
 
 from services.aggregator import service
+from services.aggregator.commenters import EVERYTHING, section_commenters
 from services.aggregator.config import AggregatorSettings
-from services.aggregator.models import AggregatedComment
+from services.aggregator.models import AggregatedComment, CommenterCount
 from services.aggregator.rebuild import rebuild
 from shared import events as ev
 from shared.broker import EmbeddedBroker
@@ -79,17 +80,23 @@ async def test_rebuild_replaces_a_wrong_projection_with_the_topics_truth(
 async def _snapshot(factory: object, document_id: object) -> tuple[object, ...]:
     async with unit_of_work(factory) as session:  # type: ignore[arg-type]
         tallies = [
-            (t.section_id, t.total, t.by_channel)
+            (t.section_id, t.total, t.by_channel, t.commenters)
             for t in await service.tallies(session, document_id)
         ]  # type: ignore[arg-type]
         counters = await counters_of(session, document_id)  # type: ignore[arg-type]
+        people = await section_commenters(session, document_id)  # type: ignore[arg-type]
+        per_key = sorted(
+            (str(r.node_key), r.commenter_key, r.comments)
+            for r in (await session.execute(select(CommenterCount))).scalars()
+            if r.comments
+        )
         comments = (await session.execute(select(AggregatedComment))).scalars().all()
         rows = sorted((str(c.comment_id), c.section_id, c.status, c.folded_text) for c in comments)
         groups: dict[object, set[str]] = {}
         for c in comments:
             groups.setdefault(c.cluster_id, set()).add(str(c.comment_id))
         clusters = sorted(sorted(g) for g in groups.values())
-    return tallies, counters, rows, clusters
+    return tallies, counters, rows, clusters, people, per_key
 
 
 async def test_rebuild_equals_the_live_projection(
@@ -130,3 +137,4 @@ async def test_rebuild_equals_the_live_projection(
     assert rebuilt == live
     assert sum(t[1] for t in live[0]) > 0  # type: ignore[index]
     assert max(len(g) for g in live[3]) >= 10  # type: ignore[attr-defined]  # the campaigns
+    assert 0 < live[4][EVERYTHING] < sum(t[1] for t in live[0])  # type: ignore[index]

@@ -25,9 +25,15 @@ async def _campaign(
 ) -> tuple[ev.DocumentState, list[ev.CommentSubmitted]]:
     state = document_state(sections=4)
     rng = random.Random(3)
-    copies_ = [
-        comment(state, 2, variant(CAMPAIGNS[1], rng), rng.choice(["web", "email"]))
-        for _ in range(copies)
+    copies_ = [  # from 30 people at most: some send the circulated text twice
+        comment(
+            state,
+            2,
+            variant(CAMPAIGNS[1], rng),
+            rng.choice(["web", "email"]),
+            commenter=f"nguoi-{n % 30}",
+        )
+        for n in range(copies)
     ]
     own = [
         comment(state, 3, "Đề nghị làm rõ nguồn vốn cho chương trình nông thôn mới.", "post"),
@@ -125,6 +131,10 @@ class TestReport:
         assert "wordprocessingml" in response.headers["content-type"]
         document = Document(io.BytesIO(response.content))
         assert len(document.tables) == 3  # title block, summary, annex
+        summary = document.tables[1]
+        assert [c.text for c in summary.rows[0].cells][2:4] == ["Số ý kiến", "Số người"]
+        part = [c.text for c in summary.rows[1].cells]  # Part I: the 40 copies, 30 people
+        assert part[0] == "I" and part[2:4] == ["40", "30"]
         assert len(document.tables[2].rows) == 1 + 42
         source = tmp_path / "bao-cao.docx"
         source.write_bytes(response.content)
@@ -163,6 +173,7 @@ class TestReport:
             "BÁO CÁO",
             "giải trình ý kiến góp ý",
             "(40 ý kiến)",
+            "Tổng số ý kiến hợp lệ: 42, của 32 người góp ý",
             "Hướng xử lý: Không tiếp thu. Không phù hợp quy hoạch chung.",
             "Phụ lục: Danh sách ý kiến góp ý",
             "nguồn vốn cho chương trình nông thôn mới",

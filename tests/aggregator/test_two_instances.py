@@ -3,7 +3,10 @@ one is killed mid-stream, the other takes over its partitions and the redelivere
 
 from __future__ import annotations
 
+import csv
+import io
 import random
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,6 +37,15 @@ async def _send(bootstrap: str, prefix: str, events: list[ev.AnyEvent]) -> None:
             )
     finally:
         await producer.stop()
+
+
+def subtree(state: ev.DocumentState, top: uuid.UUID) -> set[uuid.UUID]:
+    """The section and every section below it."""
+    found = {top}
+    for s in state.sections:  # in document order: a parent comes before its children
+        if s.parent_id in found:
+            found.add(s.id)
+    return found
 
 
 async def test_two_instances_and_a_rebalance_keep_totals_exact(
@@ -70,6 +82,7 @@ async def test_two_instances_and_a_rebalance_keep_totals_exact(
                 )
             ),
             rng.choice(["web", "email", "post"]),
+            commenter=f"nguoi-{i % 70}" if i % 7 else None,  # most write more than once
         )
         for i in range(300)
     ]
@@ -111,6 +124,23 @@ async def test_two_instances_and_a_rebalance_keep_totals_exact(
             totals, lambda t: t == {str(k): v for k, v in expected.items()}, timeout=90
         )
         assert sum(final.values()) > 0
+        people = {
+            s.number: len(
+                {
+                    c.payload.commenter_key or str(c.payload.comment_id)
+                    for c in active
+                    if c.payload.section_id in subtree(state, s.id)
+                }
+            )
+            for s in state.sections
+        }
+        async with httpx.AsyncClient(timeout=10) as client:
+            csv_url = url.replace("/tallies", "/tallies.csv")
+            response = await client.get(csv_url, headers={"Authorization": f"Bearer {token}"})
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        numbers = {".".join(s.path): s.number for s in state.sections}
+        assert {numbers[r[0]]: int(r[3]) for r in rows[1:]} == people
+        assert 0 < people["I"] < expected[state.sections[0].id]
     finally:
         first.stop()
         second.stop()

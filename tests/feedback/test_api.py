@@ -67,6 +67,34 @@ class TestAccept:
         assert "b@example.vn" not in raw and "0912" not in raw
         assert row.body["payload"]["text"] == "Góp ý về mục này"
 
+    async def test_one_person_s_comments_share_a_pseudonymous_commenter_key(
+        self, intake: Intake, open_document: ev.DocumentState
+    ) -> None:
+        people = [
+            {"email": "Lan.Tran@Example.vn"},
+            {"email": "lan.tran@example.vn", "phone": "0912 345 678"},  # e-mail first
+            {"phone": "+84 912 345 678"},
+            {"phone": "0912.345.678"},
+            {"name": "Nguyễn Văn A"},  # a name alone singles out no one
+            {},
+        ]
+        for person in people:
+            response = await intake.client.post(
+                "/api/comments", json=_body(open_document, **person)
+            )
+            assert response.status_code == 201, response.text
+        async with intake.app.state.runtime.sessions() as s:
+            rows = (await s.execute(select(OutboxMessage))).scalars().all()
+        by_comment = {r.key: r.body["payload"].get("commenter_key") for r in rows}
+        async with intake.app.state.runtime.sessions() as s:
+            order = (await s.execute(select(Comment).order_by(Comment.received_at))).scalars()
+            keys = [by_comment[str(c.id)] for c in order]
+        assert keys[0] == keys[1] and keys[2] == keys[3]
+        assert keys[0] and keys[2] and keys[0] != keys[2]
+        assert keys[4] is None and keys[5] is None
+        raw = json.dumps([r.body for r in rows], ensure_ascii=False)
+        assert "lan.tran" not in raw.lower() and "912" not in raw
+
 
 class TestRefuse:
     @pytest.mark.parametrize(
