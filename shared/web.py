@@ -7,7 +7,7 @@ import time
 from collections.abc import Awaitable, Callable
 from html import escape
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -60,6 +60,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -77,6 +78,13 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     status_code = 404
+
+
+def found(value: T | None, message: str) -> T:
+    """``value``, or a 404 saying ``message`` when there is none ("get or 404")."""
+    if value is None:
+        raise NotFound(message)
+    return value
 
 
 class Forbidden(DomainError):
