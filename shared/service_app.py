@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from shared import outbox
 from shared.config import ServiceSettings
 from shared.db import create_engine, session_factory, unit_of_work
-from shared.events import AnyEvent
 from shared.kafka import EventConsumer, KafkaProducerFactory
 from shared.revocation import RevocationFeed, RevocationList, load_revocations
 from shared.web import database_ready
@@ -111,29 +110,6 @@ async def running(runtime: Runtime) -> AsyncIterator[Runtime]:
         if runtime.producers is not None:
             await runtime.producers.reset()
         await runtime.engine.dispose()
-
-
-def transactional_consumer(
-    runtime: Runtime,
-    topics: Sequence[str],
-    group_id: str,
-    apply: Callable[[AsyncSession, list[AnyEvent]], Awaitable[object]],
-) -> EventConsumer:
-    """A consumer-group member that applies each batch in one transaction of the database."""
-
-    async def handle(events: list[AnyEvent]) -> None:
-        async with unit_of_work(runtime.sessions) as session:
-            await apply(session, events)
-
-    settings = runtime.settings
-    return EventConsumer(
-        settings.kafka_bootstrap_servers,
-        topics,
-        group_id,
-        handle,
-        prefix=settings.topic_prefix,
-        commit_timeout=settings.commit_timeout_seconds,
-    )
 
 
 Job = Callable[[AsyncSession], Awaitable[int]]

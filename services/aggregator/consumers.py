@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from services.aggregator import service
+from shared.consuming import transactional_consumer
 from shared.events import topics
 from shared.kafka import EventConsumer
-from shared.service_app import Runtime, transactional_consumer
+from shared.service_app import Runtime
 
 
 def projection_consumer(runtime: Runtime, group_id: str) -> EventConsumer:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from services.feedback import service
+from shared.consuming import transactional_consumer
 from shared.events import topics
 from shared.kafka import EventConsumer
-from shared.service_app import Runtime, transactional_consumer
+from shared.service_app import Runtime
 
 
 def catalogue_consumer(runtime: Runtime) -> EventConsumer:
