@@ -60,7 +60,6 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HSTS = "max-age=31536000; includeSubDomains"
-T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -78,6 +77,9 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     status_code = 404
+
+
+T = TypeVar("T")
 
 
 def found(value: T | None, message: str) -> T:
