@@ -7,7 +7,7 @@ import time
 from collections.abc import Awaitable, Callable
 from html import escape
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -91,6 +91,16 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     status_code = 404
+
+
+T = TypeVar("T")
+
+
+def found(value: T | None, message: str) -> T:
+    """``value``, or a 404 saying ``message`` when there is none ("get or 404")."""
+    if value is None:
+        raise NotFound(message)
+    return value
 
 
 class Forbidden(DomainError):

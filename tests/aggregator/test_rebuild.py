@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from aiokafka import AIOKafkaProducer
 from sqlalchemy import select
 
 from services.aggregator import service
@@ -13,20 +12,16 @@ from services.aggregator.rebuild import rebuild
 from shared import events as ev
 from shared.broker import EmbeddedBroker
 from shared.db import create_engine, session_factory, unit_of_work
-from shared.events.topics import topic_name
 from shared.kafka import ensure_topics
+from tests.aggregator.publishing import send_events
 from tests.aggregator.test_counters import counters_of, mixed_history
 from tests.factories import document_state, published, submitted
 
 
 async def test_rebuild_replaces_a_wrong_projection_with_the_topics_truth(
-    clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str
+    aggregator_settings: AggregatorSettings, broker: EmbeddedBroker, topic_prefix: str
 ) -> None:
-    settings = AggregatorSettings(
-        database_url=clean_databases["aggregator"],
-        kafka_bootstrap_servers=broker.bootstrap,
-        topic_prefix=topic_prefix,
-    )
+    settings = aggregator_settings
     state = document_state(sections=4)
     comments = [submitted(state, 2), submitted(state, 2, "email"), submitted(state, 3, "post")]
     spam = ev.CommentMarkedSpam(
@@ -39,20 +34,7 @@ async def test_rebuild_replaces_a_wrong_projection_with_the_topics_truth(
     )
     history: list[ev.EnvelopeBase] = [published(state), *comments, spam]
     await ensure_topics(broker.bootstrap, [ev.topics.DOCUMENTS, ev.topics.COMMENTS], topic_prefix)
-    producer = AIOKafkaProducer(
-        bootstrap_servers=broker.bootstrap, acks="all", enable_idempotence=False
-    )
-    await producer.start()
-    try:
-        for event in history:
-            topic = (
-                ev.topics.DOCUMENTS if event.type.startswith("document.") else ev.topics.COMMENTS
-            )
-            await producer.send_and_wait(
-                topic_name(topic, topic_prefix), ev.serialize_event(event), key=event.key.encode()
-            )
-    finally:
-        await producer.stop()
+    await send_events(broker.bootstrap, topic_prefix, history)
 
     engine = create_engine(settings.database_url)
     factory = session_factory(engine)
@@ -100,30 +82,13 @@ async def _snapshot(factory: object, document_id: object) -> tuple[object, ...]:
 
 
 async def test_rebuild_equals_the_live_projection(
-    clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str
+    aggregator_settings: AggregatorSettings, broker: EmbeddedBroker, topic_prefix: str
 ) -> None:
-    settings = AggregatorSettings(
-        database_url=clean_databases["aggregator"],
-        kafka_bootstrap_servers=broker.bootstrap,
-        topic_prefix=topic_prefix,
-    )
+    settings = aggregator_settings
     state = document_state(sections=6)
     history = mixed_history(state, 90, seed=11)
     await ensure_topics(broker.bootstrap, [ev.topics.DOCUMENTS, ev.topics.COMMENTS], topic_prefix)
-    producer = AIOKafkaProducer(
-        bootstrap_servers=broker.bootstrap, acks="all", enable_idempotence=False
-    )
-    await producer.start()
-    try:
-        for event in history:
-            topic = (
-                ev.topics.DOCUMENTS if event.type.startswith("document.") else ev.topics.COMMENTS
-            )
-            await producer.send_and_wait(
-                topic_name(topic, topic_prefix), ev.serialize_event(event), key=event.key.encode()
-            )
-    finally:
-        await producer.stop()
+    await send_events(broker.bootstrap, topic_prefix, history)
     engine = create_engine(settings.database_url)
     factory = session_factory(engine)
     for start in range(0, len(history), 25):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import random
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from tests.aggregator.builders import comment
 from tests.aggregator.campaigns import CAMPAIGNS, variant
 from tests.aggregator.conftest import Workspace
 from tests.factories import document_state, published
+from tests.helpers import print_to_pdf
 
 
 async def _campaign(
@@ -138,24 +138,7 @@ class TestReport:
         assert len(document.tables[2].rows) == 1 + 42
         source = tmp_path / "bao-cao.docx"
         source.write_bytes(response.content)
-        office = shutil.which("libreoffice") or shutil.which("soffice")
-        assert office, "Debian's libreoffice-writer-nogui is needed (.ci/run installs it)"
-        subprocess.run(
-            [
-                office,
-                f"-env:UserInstallation=file://{tmp_path}/profile",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(tmp_path),
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-        pdf = tmp_path / "bao-cao.pdf"
+        pdf = print_to_pdf(source)
         info = subprocess.run(
             ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
         ).stdout

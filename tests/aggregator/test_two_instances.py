@@ -11,32 +11,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
-from aiokafka import AIOKafkaProducer
 
 from shared import events as ev
 from shared.auth import issue_token
 from shared.broker import EmbeddedBroker
-from shared.events.topics import topic_name
 from shared.kafka import ensure_topics
 from tests.aggregator.builders import comment, status_change
+from tests.aggregator.publishing import send_events
 from tests.factories import document_state, published
 from tests.helpers import eventually
 from tests.stack import KEYS, URL, ServiceProcess, stack_env
-
-
-async def _send(bootstrap: str, prefix: str, events: list[ev.AnyEvent]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=False)
-    await producer.start()
-    try:
-        for event in events:
-            topic = (
-                ev.topics.DOCUMENTS if event.type.startswith("document.") else ev.topics.COMMENTS
-            )
-            await producer.send_and_wait(
-                topic_name(topic, prefix), ev.serialize_event(event), key=event.key.encode()
-            )
-    finally:
-        await producer.stop()
 
 
 def subtree(state: ev.DocumentState, top: uuid.UUID) -> set[uuid.UUID]:
@@ -101,10 +85,10 @@ async def test_two_instances_and_a_rebalance_keep_totals_exact(
                 else {}
             )
 
-        await _send(broker.bootstrap, topic_prefix, [published(state), *comments[:150]])
+        await send_events(broker.bootstrap, topic_prefix, [published(state), *comments[:150]])
         await eventually(totals, lambda t: sum(t.values()) > 0, timeout=60)
         second.stop(kill=True)  # mid-stream: its partitions move to the first instance
-        await _send(broker.bootstrap, topic_prefix, [*comments[150:], *spam, *comments[:40]])
+        await send_events(broker.bootstrap, topic_prefix, [*comments[150:], *spam, *comments[:40]])
 
         active = [c for c in comments if c not in comments[::10]]
         expected = {

@@ -25,6 +25,7 @@ from tests.aggregator.builders import comment, days_ago
 from tests.aggregator.campaigns import CAMPAIGNS, DISTINCT, variant
 from tests.e2e.browser import SHOTS, needs_chromium, serious_violations
 from tests.factories import document_state, published
+from tests.helpers import print_to_pdf
 from tests.stack import KEYS, URL, ServiceProcess, stack_env
 
 pytestmark = needs_chromium
@@ -165,23 +166,7 @@ async def test_overview_live_counts_search_and_a_cluster_review(
     assert response.status_code == 200
     source = tmp_path / "bao-cao.docx"
     source.write_bytes(response.content)
-    office = shutil.which("libreoffice") or shutil.which("soffice")
-    assert office
-    subprocess.run(
-        [
-            office,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    pdf = print_to_pdf(source)
     subprocess.run(
         [
             "pdftoppm",
@@ -192,7 +177,7 @@ async def test_overview_live_counts_search_and_a_cluster_review(
             "1",
             "-l",
             "2",
-            str(tmp_path / "bao-cao.pdf"),
+            str(pdf),
             str(tmp_path / "trang"),
         ],
         check=True,

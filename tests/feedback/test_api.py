@@ -26,6 +26,12 @@ def _body(state: ev.DocumentState, **overrides: object) -> dict[str, object]:
     return body
 
 
+async def _submitted(intake: Intake, state: ev.DocumentState) -> str:
+    """The receipt code of a comment sent through the API."""
+    answer = await intake.client.post("/api/comments", json=_body(state))
+    return answer.json()["receipt"]  # type: ignore[no-any-return]
+
+
 class TestAccept:
     async def test_the_fixed_shape_answers_201_with_a_receipt(
         self, intake: Intake, open_document: ev.DocumentState
@@ -200,9 +206,7 @@ class TestReceiptAndWithdrawal:
     async def test_a_receipt_is_looked_up_as_typed_on_a_phone(
         self, intake: Intake, open_document: ev.DocumentState
     ) -> None:
-        receipt = (await intake.client.post("/api/comments", json=_body(open_document))).json()[
-            "receipt"
-        ]
+        receipt = await _submitted(intake, open_document)
         typed = receipt.replace("-", " ").lower()
         status = await intake.client.get(f"/api/receipts/{typed}")
         assert status.status_code == 200
@@ -212,9 +216,7 @@ class TestReceiptAndWithdrawal:
     async def test_withdrawing_emits_comment_withdrawn_once(
         self, intake: Intake, open_document: ev.DocumentState
     ) -> None:
-        receipt = (await intake.client.post("/api/comments", json=_body(open_document))).json()[
-            "receipt"
-        ]
+        receipt = await _submitted(intake, open_document)
         response = await intake.client.post(f"/api/receipts/{receipt}/withdraw")
         assert response.status_code == 200 and response.json()["status"] == "withdrawn"
         again = await intake.client.post(f"/api/receipts/{receipt}/withdraw")
@@ -234,9 +236,7 @@ class TestReceiptAndWithdrawal:
     async def test_the_code_can_travel_in_the_body_instead_of_the_url(
         self, intake: Intake, open_document: ev.DocumentState
     ) -> None:
-        receipt = (await intake.client.post("/api/comments", json=_body(open_document))).json()[
-            "receipt"
-        ]
+        receipt = await _submitted(intake, open_document)
         found = await intake.client.post("/api/receipts/lookup", json={"receipt": receipt})
         assert found.status_code == 200 and found.json()["status"] == "received"
         gone = await intake.client.post("/api/receipts/withdraw", json={"receipt": receipt})
