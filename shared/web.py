@@ -34,6 +34,7 @@ from shared.security import (
     set_csrf_cookie_if_new,
     wants_html,
 )
+from shared.storage_errors import install_storage_errors
 
 REQUESTS = Counter(
     "gopy_http_requests_total", "HTTP requests", ["service", "method", "route", "status"]
@@ -200,6 +201,8 @@ def install_common(app: FastAPI, service: str, ready: ReadyCheck) -> None:
         return JSONResponse(
             {"detail": validation_message(exc), "errors": plain_errors(exc)}, status_code=422
         )
+
+    install_storage_errors(app)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

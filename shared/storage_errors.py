@@ -1,0 +1,170 @@
+"""The database out of reach (restarting, a full disk, a read-only file): every service answers
+503 or 507 with a Vietnamese message and ``Retry-After``, never a 500, and recovers by itself.
+
+``storage_failure`` tells such a failure from a defect (a constraint, a bad query), which
+still answers 500: only what waiting can cure is mapped. On SQLite the connection that saw
+it is dropped (``drop_broken_sqlite_connections``): one opened while the file was read-only
+stays read-only for its whole life, so recovering means opening it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.security import wants_html
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 10
+NOT_DONE = (
+    "Yêu cầu của bạn chưa được thực hiện; nếu bạn vừa gửi ý kiến, ý kiến đó chưa được ghi "
+    "nhận. Vui lòng gửi lại sau ít phút."
+)
+UNREACHABLE = "Hệ thống đang tạm gián đoạn: không kết nối được cơ sở dữ liệu. " + NOT_DONE
+READ_ONLY = "Hệ thống đang tạm gián đoạn: cơ sở dữ liệu đang ở chế độ chỉ đọc. " + NOT_DONE
+FULL = "Máy chủ đã hết chỗ lưu trữ nên không lưu được dữ liệu. " + NOT_DONE
+
+# SQLite primary result codes (https://sqlite.org/rescode.html) that waiting can cure.
+SQLITE_FULL = 13
+SQLITE_READONLY = 8
+SQLITE_BUSY = {5, 6}  # BUSY, LOCKED
+SQLITE_BROKEN = {10, 14}  # IOERR, CANTOPEN
+# PostgreSQL SQLSTATE: 53100 disk_full; classes 08 (connection), 57P (shutting down,
+# cannot connect now), 53 (insufficient resources).
+PG_FULL = "53100"
+PG_TRANSIENT_PREFIXES = ("08", "57P", "53")
+# asyncpg's own errors for a connection the server dropped (no SQLSTATE).
+ASYNCPG_CONNECTION_ERRORS = {"ConnectionDoesNotExistError", "InterfaceError"}
+
+
+@dataclass(frozen=True)
+class StorageFailure:
+    """What the user is told: 503 (try again soon) or 507 (no space), and why."""
+
+    status_code: int
+    message: str
+    reason: str
+    # the connection itself is spoilt (read-only, I/O error): open a new one
+    reconnect: bool = False
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception, the driver's error it wraps, and their causes."""
+    seen: list[BaseException] = []
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or any(current is s for s in seen):
+            continue
+        seen.append(current)
+        todo += [getattr(current, "orig", None), current.__cause__, current.__context__]
+    return seen
+
+
+def storage_failure(exc: BaseException) -> StorageFailure | None:
+    """The failure to report when ``exc`` means the database is out of reach, else None."""
+    for error in _chain(exc):
+        if isinstance(error, sqlite3.Error):
+            code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+            name = getattr(error, "sqlite_errorname", "?")
+            if code == SQLITE_FULL:
+                return StorageFailure(507, FULL, name, reconnect=True)
+            if code == SQLITE_READONLY:
+                return StorageFailure(503, READ_ONLY, name, reconnect=True)
+            if code in SQLITE_BUSY:
+                return StorageFailure(503, UNREACHABLE, name)
+            if code in SQLITE_BROKEN:
+                return StorageFailure(503, UNREACHABLE, name, reconnect=True)
+            return None
+        sqlstate = getattr(error, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate:
+            if sqlstate == PG_FULL:
+                return StorageFailure(507, FULL, "postgresql disk full")
+            if sqlstate.startswith(PG_TRANSIENT_PREFIXES):
+                return StorageFailure(503, UNREACHABLE, f"postgresql {sqlstate}")
+        if (
+            type(error).__name__ in ASYNCPG_CONNECTION_ERRORS
+            and "asyncpg" in type(error).__module__
+        ):
+            return StorageFailure(503, UNREACHABLE, "connection lost")
+        # refused, reset, a pool or connect timeout; any OSError under a driver's error
+        wrapped = error is not exc
+        if isinstance(error, ConnectionError | sa_exc.TimeoutError) or (
+            wrapped and isinstance(error, OSError)
+        ):
+            return StorageFailure(503, UNREACHABLE, type(error).__name__)
+        if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+            return StorageFailure(503, UNREACHABLE, "connection invalidated")
+    return None
+
+
+def unavailable_page(failure: StorageFailure) -> HTMLResponse:
+    """A small Vietnamese page that says what happened and that nothing was stored."""
+    title = "Hết chỗ lưu trữ" if failure.status_code == 507 else "Hệ thống tạm gián đoạn"
+    body = (
+        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{title}</title><link rel="stylesheet" href="/static/site.css">'
+        f"</head><body><main><h1>{title}</h1><p>{escape(failure.message)}</p>"
+        '<p><a href="/">Về trang chính</a></p></main></body></html>'
+    )
+    return HTMLResponse(body, status_code=failure.status_code)
+
+
+def storage_failure_response(request: Request, failure: StorageFailure) -> Response:
+    """The page (a browser) or JSON body (the API) with ``Retry-After``."""
+    response: Response
+    if wants_html(request):
+        response = unavailable_page(failure)
+    else:
+        response = JSONResponse({"detail": failure.message, "field": ""}, failure.status_code)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def install_storage_errors(app: FastAPI) -> None:
+    """Map a database out of reach to 503/507 on every route; any other error stays a 500."""
+
+    async def handler(request: Request, exc: Exception) -> Response:
+        failure = storage_failure(exc)
+        if failure is None:
+            raise exc
+        log.warning(
+            "database unavailable (%s): %s %s answered %d",
+            failure.reason,
+            request.method,
+            request.url.path,
+            failure.status_code,
+        )
+        return storage_failure_response(request, failure)
+
+    for kind in (sa_exc.DBAPIError, sa_exc.TimeoutError, sqlite3.Error, ConnectionError):
+        app.add_exception_handler(kind, handler)
+    try:
+        import asyncpg
+    except ImportError:  # pragma: no cover - asyncpg is in requirements.lock
+        return
+    for kind in (asyncpg.PostgresError, asyncpg.InterfaceError):
+        app.add_exception_handler(kind, handler)
+
+
+def drop_broken_sqlite_connections(engine: AsyncEngine) -> None:
+    """A SQLite connection that hit a read-only file, an I/O error or a full disk is
+    discarded, so the next one opens the file again and sees it writable once it is."""
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _discard(context: Any) -> None:
+        failure = storage_failure(context.original_exception)
+        if failure is not None and failure.reconnect:
+            context.is_disconnect = True
+            context.invalidate_pool_on_disconnect = False

@@ -1,0 +1,124 @@
+"""The database under load: PostgreSQL restarted (a private cluster, never the machine's
+shared one), the SQLite default on a full disk and on a read-only file. Meanwhile every
+service answers 503 (507: no space) with a Vietnamese page or JSON and ``Retry-After``,
+never a 500; afterwards it recovers by itself, and every receipt is stored and counted once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from shared import form_tokens, migrate
+from shared.broker import EmbeddedBroker
+from tests.faults.conftest import smtp_env
+from tests.faults.load import Load, Reckoning, reckon
+from tests.faults.postgres import PrivateCluster
+from tests.helpers import eventually
+from tests.stack import HTML, Stack
+
+WITHIN = 60
+SERVICES = ("documents", "feedback", "aggregator")
+
+
+def check(result: Reckoning, load: Load, record: list[Reckoning]) -> None:
+    record.append(result)
+    assert result.lost == 0 and result.duplicated == 0, result
+    assert result.stored == result.receipts, result
+    assert result.receipts <= result.counted <= result.receipts + result.unanswered, result
+    assert result.seconds_to_exact < WITHIN, result
+    crashes = {status: n for status, n in load.statuses.items() if status >= 500}
+    assert set(crashes) <= {503, 507}, [(r.status_code, r.text[:300]) for r in load.refusals]
+
+
+async def _value(value: int) -> int:
+    return value
+
+
+def assert_unavailable(answer: httpx.Response, status: int, words: str, *, html: bool) -> None:
+    """The answer of a service that cannot reach its database: which status, a Vietnamese
+    message that says so, and when to try again."""
+    assert answer.status_code == status, (answer.status_code, answer.text[:500])
+    assert int(answer.headers["Retry-After"]) > 0
+    if html:
+        assert answer.headers["content-type"].startswith("text/html")
+        assert '<html lang="vi">' in answer.text and words in answer.text, answer.text
+    else:
+        assert words in answer.json()["detail"], answer.text
+
+
+async def post_form(stack: Stack, document: dict[str, Any]) -> httpx.Response:
+    """The comment form, as a browser posts it from the reading page."""
+    token = form_tokens.issue(stack.settings("feedback").signing_keys, uuid.UUID(document["id"]))
+    return await stack.client.post(
+        f"{stack.url('feedback')}/comments",
+        data={"document_id": document["id"], "form_token": token, "text": "Góp ý khi mất CSDL"},
+        headers=HTML,
+    )
+
+
+async def post_api(stack: Stack, document: dict[str, Any]) -> httpx.Response:
+    body = {"document_id": document["id"], "section_id": None, "text": "Góp ý khi mất CSDL"}
+    return await stack.client.post(f"{stack.url('feedback')}/api/comments", json=body)
+
+
+# -- PostgreSQL restarted ---------------------------------------------------------------------
+
+
+@pytest.fixture
+async def private_postgres() -> AsyncIterator[PrivateCluster]:
+    cluster = await asyncio.to_thread(PrivateCluster().init)
+    try:
+        yield cluster
+    finally:
+        await asyncio.to_thread(cluster.destroy)
+
+
+async def test_postgresql_restarted_mid_load(
+    private_postgres: PrivateCluster,
+    broker: EmbeddedBroker,
+    topic_prefix: str,
+    tmp_path: Path,
+    record: list[Reckoning],
+) -> None:
+    cluster = private_postgres
+    cluster.create_databases(*SERVICES)
+    urls = {name: cluster.url(name) for name in SERVICES}
+    for name, url in urls.items():
+        await asyncio.to_thread(migrate.upgrade, name, url)
+    stack = Stack(urls, broker.bootstrap, topic_prefix, tmp_path, **smtp_env()).start()
+    try:
+        document = await stack.publish_draft()
+        load = Load(stack, document).start()
+        await load.until_receipts(30)
+        await asyncio.to_thread(cluster.stop, "immediate")  # as in a crash
+        # while it is down: 503, in Vietnamese, with Retry-After, on every service
+        words = "không kết nối được cơ sở dữ liệu"
+        assert_unavailable(await post_api(stack, document), 503, words, html=False)
+        assert_unavailable(await post_form(stack, document), 503, words, html=True)
+        section_page = await stack.client.get(document["sections"][0]["url"], headers=HTML)
+        assert_unavailable(section_page, 503, words, html=True)
+        tallies = await stack.client.get(
+            f"{stack.url('aggregator')}/api/documents/{document['id']}/tallies", headers=stack.auth
+        )
+        assert_unavailable(tallies, 503, words, html=False)
+        for name in SERVICES:
+            ready = await stack.client.get(f"{stack.url(name)}/readyz")
+            assert ready.status_code == 503 and ready.json()["database"] is False, ready.text
+        refused = load.statuses[503]
+        await eventually(lambda: _value(load.statuses[503]), lambda n: n >= refused + 10)
+        await asyncio.to_thread(cluster.start)
+        back = time.monotonic()
+        await load.until_receipts(30)  # recovered by itself: nothing restarted but PostgreSQL
+        await load.stop()
+        result = await reckon("PostgreSQL killed (immediate stop), restarted", load, back, WITHIN)
+        check(result, load, record)
+    finally:
+        stack.stop()
+        await stack.aclose()
