@@ -72,39 +72,53 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 
 def storage_failure(exc: BaseException) -> StorageFailure | None:
-    """The failure to report when ``exc`` means the database is out of reach, else None."""
-    for error in _chain(exc):
-        if isinstance(error, sqlite3.Error):
-            code = getattr(error, "sqlite_errorcode", 0) & 0xFF
-            name = getattr(error, "sqlite_errorname", "?")
-            if code == SQLITE_FULL:
-                return StorageFailure(507, FULL, name, reconnect=True)
-            if code == SQLITE_READONLY:
-                return StorageFailure(503, READ_ONLY, name, reconnect=True)
-            if code in SQLITE_BUSY:
-                return StorageFailure(503, UNREACHABLE, name)
-            if code in SQLITE_BROKEN:
-                return StorageFailure(503, UNREACHABLE, name, reconnect=True)
-            return None
-        sqlstate = getattr(error, "sqlstate", None)
-        if isinstance(sqlstate, str) and sqlstate:
-            if sqlstate == PG_FULL:
-                return StorageFailure(507, FULL, "postgresql disk full")
-            if sqlstate.startswith(PG_TRANSIENT_PREFIXES):
-                return StorageFailure(503, UNREACHABLE, f"postgresql {sqlstate}")
-        if (
-            type(error).__name__ in ASYNCPG_CONNECTION_ERRORS
-            and "asyncpg" in type(error).__module__
-        ):
-            return StorageFailure(503, UNREACHABLE, "connection lost")
+    """The failure to report when ``exc`` means the database is out of reach, else None.
+
+    The driver's own error decides first (a full disk is a full disk, even when SQLAlchemy
+    also marked the connection invalidated); the generic signs only when it says nothing."""
+    chain = _chain(exc)
+    for error in chain:
+        found = _driver_failure(error)
+        if found is not None:
+            return found if found.status_code else None
+    for error in chain:
         # refused, reset, a pool or connect timeout; any OSError under a driver's error
-        wrapped = error is not exc
         if isinstance(error, ConnectionError | sa_exc.TimeoutError) or (
-            wrapped and isinstance(error, OSError)
+            error is not exc and isinstance(error, OSError)
         ):
             return StorageFailure(503, UNREACHABLE, type(error).__name__)
         if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
             return StorageFailure(503, UNREACHABLE, "connection invalidated")
+    return None
+
+
+NOT_AN_OUTAGE = StorageFailure(0, "", "the driver names another error")
+
+
+def _driver_failure(error: BaseException) -> StorageFailure | None:
+    """What SQLite's result code or PostgreSQL's SQLSTATE says; ``NOT_AN_OUTAGE`` when the
+    driver names an error waiting cannot cure; None when this is not a driver's error."""
+    if isinstance(error, sqlite3.Error):
+        code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+        name = getattr(error, "sqlite_errorname", "?")
+        if code == SQLITE_FULL:
+            return StorageFailure(507, FULL, name, reconnect=True)
+        if code == SQLITE_READONLY:
+            return StorageFailure(503, READ_ONLY, name, reconnect=True)
+        if code in SQLITE_BUSY:
+            return StorageFailure(503, UNREACHABLE, name)
+        if code in SQLITE_BROKEN:
+            return StorageFailure(503, UNREACHABLE, name, reconnect=True)
+        return NOT_AN_OUTAGE
+    sqlstate = getattr(error, "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate:
+        if sqlstate == PG_FULL:
+            return StorageFailure(507, FULL, "postgresql disk full")
+        if sqlstate.startswith(PG_TRANSIENT_PREFIXES):
+            return StorageFailure(503, UNREACHABLE, f"postgresql {sqlstate}")
+        return NOT_AN_OUTAGE
+    if type(error).__name__ in ASYNCPG_CONNECTION_ERRORS and "asyncpg" in type(error).__module__:
+        return StorageFailure(503, UNREACHABLE, "connection lost")
     return None
 
 
@@ -159,12 +173,21 @@ def install_storage_errors(app: FastAPI) -> None:
 
 
 def drop_broken_sqlite_connections(engine: AsyncEngine) -> None:
-    """A SQLite connection that hit a read-only file, an I/O error or a full disk is
-    discarded, so the next one opens the file again and sees it writable once it is."""
+    """A SQLite connection that hit a read-only file, an I/O error or a full disk is opened
+    again at its next checkout, so it sees the file writable once it is. (Marking the error
+    a disconnect instead would turn a failed COMMIT into SQLAlchemy's PendingRollbackError,
+    which no longer says why.)"""
 
     @event.listens_for(engine.sync_engine, "handle_error")
-    def _discard(context: Any) -> None:
+    def _mark(context: Any) -> None:
         failure = storage_failure(context.original_exception)
-        if failure is not None and failure.reconnect:
-            context.is_disconnect = True
-            context.invalidate_pool_on_disconnect = False
+        if failure is not None and failure.reconnect and context.connection is not None:
+            context.connection.info[SPOILT] = True
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _reopen(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if record.info.pop(SPOILT, False):
+            raise sa_exc.DisconnectionError("reopened after a storage failure")
+
+
+SPOILT = "gopy_storage_failure"

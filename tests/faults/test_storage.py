@@ -6,11 +6,14 @@ never a 500; afterwards it recovers by itself, and every receipt is stored and c
 from __future__ import annotations
 
 import asyncio
+import errno
+import sqlite3
+import subprocess
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -21,10 +24,11 @@ from tests.faults.conftest import smtp_env
 from tests.faults.load import Load, Reckoning, reckon
 from tests.faults.postgres import PrivateCluster
 from tests.helpers import eventually
-from tests.stack import HTML, Stack
+from tests.stack import HTML, Stack, StackFactory
 
 WITHIN = 60
 SERVICES = ("documents", "feedback", "aggregator")
+T = TypeVar("T")
 
 
 def check(result: Reckoning, load: Load, record: list[Reckoning]) -> None:
@@ -37,7 +41,7 @@ def check(result: Reckoning, load: Load, record: list[Reckoning]) -> None:
     assert set(crashes) <= {503, 507}, [(r.status_code, r.text[:300]) for r in load.refusals]
 
 
-async def _value(value: int) -> int:
+async def _value(value: T) -> T:
     return value
 
 
@@ -122,3 +126,119 @@ async def test_postgresql_restarted_mid_load(
     finally:
         stack.stop()
         await stack.aclose()
+
+
+# -- the SQLite default: a full disk, a read-only file ----------------------------------------
+
+
+def _mount(*args: str) -> None:
+    subprocess.run(["mount", *args], check=True, capture_output=True, timeout=30)
+
+
+def _unmount(path: Path) -> None:
+    """Lazily: the feedback service may still hold files open under it."""
+    subprocess.run(["umount", "-l", str(path)], check=True, capture_output=True, timeout=30)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 16 MB file system of its own (tmpfs; the suite runs as root, as CI does)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    _mount("-t", "tmpfs", "-o", "size=16m", "tmpfs", str(disk))
+    try:
+        yield disk
+    finally:
+        _unmount(disk)
+
+
+def fill(disk: Path) -> Path:
+    """Write a file until the disk has no space left."""
+    filler = disk / "filler"
+    with open(filler, "wb") as out:
+        try:
+            while True:
+                out.write(b"\0" * 65536)
+                out.flush()
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC, exc
+    return filler
+
+
+def integrity(database: Path) -> str:
+    connection = sqlite3.connect(database)
+    try:
+        return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        connection.close()
+
+
+async def sqlite_stack(make_stack: StackFactory, database: Path) -> Stack:
+    """The stack with the feedback service on the SQLite default (a file), migrated."""
+    url = f"sqlite+aiosqlite:///{database}"
+    await asyncio.to_thread(migrate.upgrade, "feedback", url)
+    return make_stack(FEEDBACK_DATABASE_URL=url).start()
+
+
+async def test_sqlite_on_a_full_disk(
+    make_stack: StackFactory, small_disk: Path, record: list[Reckoning]
+) -> None:
+    database = small_disk / "feedback.db"
+    stack = await sqlite_stack(make_stack, database)
+    document = await stack.publish_draft()
+    load = Load(stack, document).start()
+    await load.until_receipts(30)
+    early = list(load.receipts)
+    filler = await asyncio.to_thread(fill, small_disk)
+    # the disk fills up: 507 with a Vietnamese message (WAL space already taken may still
+    # hold a few commits first)
+    await eventually(lambda: _value(dict(load.statuses)), lambda s: s.get(507, 0) >= 5, timeout=30)
+    words = "hết chỗ lưu trữ"
+    api = await eventually(lambda: post_api(stack, document), lambda r: r.status_code == 507)
+    assert_unavailable(api, 507, words, html=False)
+    page = await eventually(lambda: post_form(stack, document), lambda r: r.status_code == 507)
+    assert_unavailable(page, 507, words, html=True)
+    filler.unlink()
+    back = time.monotonic()
+    await load.until_receipts(30)  # recovered by itself once there is space again
+    await load.stop()
+    assert await asyncio.to_thread(integrity, database) == "ok"
+    result = await reckon("SQLite: disk full, then space freed", load, back, WITHIN)
+    check(result, load, record)
+    for receipt in early:  # the comments stored before the disk filled are intact
+        answer = await stack.client.get(f"{stack.url('feedback')}/api/receipts/{receipt}")
+        assert answer.status_code == 200, answer.text
+
+
+async def test_sqlite_on_a_read_only_file(
+    make_stack: StackFactory, tmp_path: Path, record: list[Reckoning]
+) -> None:
+    """Feedback killed under load and started again on a read-only file (a read-only bind
+    mount: root ignores file modes); once the file is writable again it recovers alone."""
+    folder = tmp_path / "var"
+    folder.mkdir()
+    database = folder / "feedback.db"
+    stack = await sqlite_stack(make_stack, database)
+    document = await stack.publish_draft()
+    load = Load(stack, document).start()
+    await load.until_receipts(30)
+    stack.stop("feedback", kill=True)
+    _mount("--bind", str(folder), str(folder))
+    try:
+        _mount("-o", "remount,bind,ro", str(folder))
+        stack.start("feedback")
+        words = "chỉ đọc"
+        assert_unavailable(await post_api(stack, document), 503, words, html=False)
+        assert_unavailable(await post_form(stack, document), 503, words, html=True)
+        early = await stack.client.get(f"{stack.url('feedback')}/api/receipts/{load.receipts[0]}")
+        assert early.status_code == 200, early.text  # what was stored can still be read
+        refused = load.statuses[503]
+        await eventually(lambda: _value(load.statuses[503]), lambda n: n >= refused + 10)
+    finally:
+        _unmount(folder)
+    back = time.monotonic()
+    await load.until_receipts(30)  # writable again: recovered without a restart
+    await load.stop()
+    assert await asyncio.to_thread(integrity, database) == "ok"
+    result = await reckon("SQLite: restarted on a read-only file, made writable", load, back)
+    check(result, load, record)
