@@ -12,10 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared import outbox
 from shared.config import ServiceSettings
-from shared.db import create_engine, is_sqlite, session_factory, unit_of_work
+from shared.db import create_engine, session_factory, unit_of_work
 from shared.kafka import EventConsumer, KafkaProducerFactory
 from shared.revocation import RevocationFeed, RevocationList, load_revocations
-from shared.storage_errors import drop_broken_sqlite_connections
 from shared.web import database_ready
 
 log = logging.getLogger(__name__)
@@ -60,8 +59,6 @@ class Runtime:
 def build_runtime(settings: ServiceSettings, produces: Sequence[str] = ()) -> Runtime:
     """Engine and, for a service that publishes, an outbox relay re-publishing lost topics."""
     engine = create_engine(settings.database_url)
-    if is_sqlite(settings.database_url):
-        drop_broken_sqlite_connections(engine)
     sessions = session_factory(engine)
     runtime = Runtime(settings=settings, engine=engine, sessions=sessions)
     # every service refuses revoked staff tokens; the aggregator publishes them on staff.v1

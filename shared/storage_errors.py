@@ -2,9 +2,14 @@
 503 or 507 with a Vietnamese message and ``Retry-After``, never a 500, and recovers by itself.
 
 ``storage_failure`` tells such a failure from a defect (a constraint, a bad query), which
-still answers 500: only what waiting can cure is mapped. On SQLite the connection that saw
-it is dropped (``drop_broken_sqlite_connections``): one opened while the file was read-only
-stays read-only for its whole life, so recovering means opening it again.
+still answers 500: only what waiting can cure is mapped.
+
+PostgreSQL engines ping on checkout, so the services recover alone once the server is back;
+so does SQLite once a full disk has space again. A SQLite file that was read-only when the
+process opened it stays read-only for that process even after it becomes writable: SQLite
+shares one file handle and one shared-memory map per file among all of a process's
+connections, and keeps them while any connection is open (tests/faults/test_storage.py).
+The service must then be restarted; until then it answers 503 and says why.
 """
 
 from __future__ import annotations
@@ -13,13 +18,10 @@ import logging
 import sqlite3
 from dataclasses import dataclass
 from html import escape
-from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
-from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.security import wants_html
 
@@ -54,8 +56,6 @@ class StorageFailure:
     status_code: int
     message: str
     reason: str
-    # the connection itself is spoilt (read-only, I/O error): open a new one
-    reconnect: bool = False
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -102,13 +102,13 @@ def _driver_failure(error: BaseException) -> StorageFailure | None:
         code = getattr(error, "sqlite_errorcode", 0) & 0xFF
         name = getattr(error, "sqlite_errorname", "?")
         if code == SQLITE_FULL:
-            return StorageFailure(507, FULL, name, reconnect=True)
+            return StorageFailure(507, FULL, name)
         if code == SQLITE_READONLY:
-            return StorageFailure(503, READ_ONLY, name, reconnect=True)
+            return StorageFailure(503, READ_ONLY, name)
         if code in SQLITE_BUSY:
             return StorageFailure(503, UNREACHABLE, name)
         if code in SQLITE_BROKEN:
-            return StorageFailure(503, UNREACHABLE, name, reconnect=True)
+            return StorageFailure(503, UNREACHABLE, name)
         return NOT_AN_OUTAGE
     sqlstate = getattr(error, "sqlstate", None)
     if isinstance(sqlstate, str) and sqlstate:
@@ -170,24 +170,3 @@ def install_storage_errors(app: FastAPI) -> None:
         return
     for kind in (asyncpg.PostgresError, asyncpg.InterfaceError):
         app.add_exception_handler(kind, handler)
-
-
-def drop_broken_sqlite_connections(engine: AsyncEngine) -> None:
-    """A SQLite connection that hit a read-only file, an I/O error or a full disk is opened
-    again at its next checkout, so it sees the file writable once it is. (Marking the error
-    a disconnect instead would turn a failed COMMIT into SQLAlchemy's PendingRollbackError,
-    which no longer says why.)"""
-
-    @event.listens_for(engine.sync_engine, "handle_error")
-    def _mark(context: Any) -> None:
-        failure = storage_failure(context.original_exception)
-        if failure is not None and failure.reconnect and context.connection is not None:
-            context.connection.info[SPOILT] = True
-
-    @event.listens_for(engine.sync_engine, "checkout")
-    def _reopen(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        if record.info.pop(SPOILT, False):
-            raise sa_exc.DisconnectionError("reopened after a storage failure")
-
-
-SPOILT = "gopy_storage_failure"

@@ -29,6 +29,7 @@ from tests.stack import HTML, Stack, StackFactory
 WITHIN = 60
 SERVICES = ("documents", "feedback", "aggregator")
 T = TypeVar("T")
+KEPT = "Góp ý gửi khi cơ sở dữ liệu vắng mặt, phải được giữ lại trên trang"
 
 
 def check(result: Reckoning, load: Load, record: list[Reckoning]) -> None:
@@ -52,17 +53,18 @@ def assert_unavailable(answer: httpx.Response, status: int, words: str, *, html:
     assert int(answer.headers["Retry-After"]) > 0
     if html:
         assert answer.headers["content-type"].startswith("text/html")
-        assert '<html lang="vi">' in answer.text and words in answer.text, answer.text
+        assert '<html lang="vi"' in answer.text and words in answer.text, answer.text
     else:
         assert words in answer.json()["detail"], answer.text
 
 
 async def post_form(stack: Stack, document: dict[str, Any]) -> httpx.Response:
-    """The comment form, as a browser posts it from the reading page."""
+    """The comment form, as a browser posts it from the reading page; when the database is
+    out of reach the answer is the form again, holding the citizen's text."""
     token = form_tokens.issue(stack.settings("feedback").signing_keys, uuid.UUID(document["id"]))
     return await stack.client.post(
         f"{stack.url('feedback')}/comments",
-        data={"document_id": document["id"], "form_token": token, "text": "Góp ý khi mất CSDL"},
+        data={"document_id": document["id"], "form_token": token, "text": KEPT},
         headers=HTML,
     )
 
@@ -105,7 +107,9 @@ async def test_postgresql_restarted_mid_load(
         # while it is down: 503, in Vietnamese, with Retry-After, on every service
         words = "không kết nối được cơ sở dữ liệu"
         assert_unavailable(await post_api(stack, document), 503, words, html=False)
-        assert_unavailable(await post_form(stack, document), 503, words, html=True)
+        form = await post_form(stack, document)
+        assert_unavailable(form, 503, words, html=True)
+        assert KEPT in form.text and 'name="form_token"' in form.text  # to send again
         section_page = await stack.client.get(document["sections"][0]["url"], headers=HTML)
         assert_unavailable(section_page, 503, words, html=True)
         tallies = await stack.client.get(
@@ -198,6 +202,7 @@ async def test_sqlite_on_a_full_disk(
     assert_unavailable(api, 507, words, html=False)
     page = await eventually(lambda: post_form(stack, document), lambda r: r.status_code == 507)
     assert_unavailable(page, 507, words, html=True)
+    assert KEPT in page.text
     filler.unlink()
     back = time.monotonic()
     await load.until_receipts(30)  # recovered by itself once there is space again
@@ -214,7 +219,9 @@ async def test_sqlite_on_a_read_only_file(
     make_stack: StackFactory, tmp_path: Path, record: list[Reckoning]
 ) -> None:
     """Feedback killed under load and started again on a read-only file (a read-only bind
-    mount: root ignores file modes); once the file is writable again it recovers alone."""
+    mount: root ignores file modes). It answers 503 and says why, reads still work, and
+    once the file is writable a restart takes comments again. (Without the restart it
+    cannot: SQLite keeps the file's read-only handle while any connection is open.)"""
     folder = tmp_path / "var"
     folder.mkdir()
     database = folder / "feedback.db"
@@ -229,16 +236,22 @@ async def test_sqlite_on_a_read_only_file(
         stack.start("feedback")
         words = "chỉ đọc"
         assert_unavailable(await post_api(stack, document), 503, words, html=False)
-        assert_unavailable(await post_form(stack, document), 503, words, html=True)
+        form = await post_form(stack, document)
+        assert_unavailable(form, 503, words, html=True)
+        assert KEPT in form.text
         early = await stack.client.get(f"{stack.url('feedback')}/api/receipts/{load.receipts[0]}")
         assert early.status_code == 200, early.text  # what was stored can still be read
+        ready = await stack.client.get(f"{stack.url('feedback')}/readyz")
+        assert ready.status_code == 503, ready.text  # its catalogue cannot be written
         refused = load.statuses[503]
         await eventually(lambda: _value(load.statuses[503]), lambda n: n >= refused + 10)
     finally:
         _unmount(folder)
+    stack.stop("feedback")
+    stack.start("feedback")
     back = time.monotonic()
-    await load.until_receipts(30)  # writable again: recovered without a restart
+    await load.until_receipts(30)
     await load.stop()
     assert await asyncio.to_thread(integrity, database) == "ok"
-    result = await reckon("SQLite: restarted on a read-only file, made writable", load, back)
+    result = await reckon("SQLite: read-only file, made writable, restarted", load, back)
     check(result, load, record)

@@ -33,7 +33,7 @@ class TestWhatCountsAsUnavailable:
             "INSERT INTO t VALUES (1)", tmp_path, uri=f"file:{tmp_path / 'a.db'}?mode=ro"
         )
         failure = storage_failure(OperationalError("INSERT", {}, exc))
-        assert failure is not None and failure.status_code == 503 and failure.reconnect
+        assert failure is not None and failure.status_code == 503
         assert "chỉ đọc" in failure.message
 
     def test_a_constraint_is_a_defect_not_an_outage(self, tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from services.feedback.views import render
 from shared import form_tokens
 from shared.i18n import LANGUAGES, translator
 from shared.openapi import refusals
+from shared.storage_errors import RETRY_AFTER_SECONDS, StorageFailure, storage_failure
 from shared.web import DomainError
 
 router = APIRouter()
@@ -85,6 +86,38 @@ async def _refusal(
     return page
 
 
+def _not_stored(
+    request: Request,
+    settings: FeedbackSettings,
+    failure: StorageFailure,
+    values: dict[str, str],
+    form_token: str,
+    lang: str | None,
+) -> HTMLResponse:
+    """The database is out of reach: the form again with what the citizen typed (nothing
+    here needs the database), the same token, and when to try again."""
+    t = translator(lang or "vi")
+    response = render(
+        request,
+        "feedback/form_error.html",
+        status_code=failure.status_code,
+        lang=lang,
+        error=DomainError(failure.message, status_code=failure.status_code),
+        values=values,
+        can_resend=True,
+        document_id=values["document_id"],
+        section_id=values["section_id"],
+        token=form_token,
+        required=[],
+        label=t("form.text_section") if values["section_id"] else t("form.text_whole"),
+        max_chars=settings.max_comment_chars,
+        where="",
+        back=_back(settings, None),
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 @router.post("/comments", response_class=HTMLResponse, responses=refusals(403, 429, 503))
 async def submit_form(
     request: Request,
@@ -112,6 +145,13 @@ async def submit_form(
         "address": address,
         "email": email,
         "phone": phone,
+    }
+    values = {
+        "document_id": document_id,
+        "section_id": section_id,
+        "text": text,
+        "consent": consent,
+        **personal,
     }
     try:
         guards.check_honeypot(website)
@@ -141,14 +181,12 @@ async def submit_form(
         )
         receipt = await intake.accept(draft, source)
     except DomainError as exc:
-        values = {
-            "document_id": document_id,
-            "section_id": section_id,
-            "text": text,
-            "consent": consent,
-            **personal,
-        }
         return await _refusal(request, session, settings, exc, values, chosen)
+    except Exception as exc:
+        failure = storage_failure(exc)
+        if failure is None:
+            raise
+        return _not_stored(request, settings, failure, values, form_token, chosen)
     target = f"/comments/received/{receipt.comment_id}"
     if chosen:
         target += f"?lang={chosen}"
