@@ -41,12 +41,10 @@ SQLITE_FULL = 13
 SQLITE_READONLY = 8
 SQLITE_BUSY = {5, 6}  # BUSY, LOCKED
 SQLITE_BROKEN = {10, 14}  # IOERR, CANTOPEN
-# PostgreSQL SQLSTATE: 53100 disk_full; classes 08 (connection), 57P (shutting down,
-# cannot connect now), 53 (insufficient resources).
+# PostgreSQL SQLSTATE (asyncpg gives its own "connection lost" 08003 too): 53100 disk_full;
+# classes 08 (connection), 57P (shutting down, cannot connect now), 53 (resources).
 PG_FULL = "53100"
 PG_TRANSIENT_PREFIXES = ("08", "57P", "53")
-# asyncpg's own errors for a connection the server dropped (no SQLSTATE).
-ASYNCPG_CONNECTION_ERRORS = {"ConnectionDoesNotExistError", "InterfaceError"}
 
 
 @dataclass(frozen=True)
@@ -58,30 +56,30 @@ class StorageFailure:
     reason: str
 
 
-def _chain(exc: BaseException) -> list[BaseException]:
-    """The exception, the driver's error it wraps, and their causes."""
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception, the driver's error it wraps, and what caused those."""
     seen: list[BaseException] = []
-    todo: list[BaseException | None] = [exc]
-    while todo:
-        current = todo.pop()
-        if current is None or any(current is s for s in seen):
-            continue
+    current: BaseException | None = exc
+    while current is not None and not any(current is s for s in seen):
         seen.append(current)
-        todo += [getattr(current, "orig", None), current.__cause__, current.__context__]
+        wrapped = getattr(current, "orig", None)
+        current = wrapped if isinstance(wrapped, BaseException) else current.__cause__
     return seen
 
 
-def storage_failure(exc: BaseException) -> StorageFailure | None:
+def storage_failure(exc: BaseException, _depth: int = 0) -> StorageFailure | None:
     """The failure to report when ``exc`` means the database is out of reach, else None.
 
     The driver's own error decides first (a full disk is a full disk, even when SQLAlchemy
-    also marked the connection invalidated); the generic signs only when it says nothing."""
-    chain = _chain(exc)
-    for error in chain:
+    also marked the connection invalidated), the generic signs when it says nothing, and
+    only then the error this one was raised while handling (a refusal rolled back before
+    the retry met a dead server must not make the outage a defect, nor the reverse)."""
+    causes = _causes(exc)
+    for error in causes:
         found = _driver_failure(error)
         if found is not None:
             return found if found.status_code else None
-    for error in chain:
+    for error in causes:
         # refused, reset, a pool or connect timeout; any OSError under a driver's error
         if isinstance(error, ConnectionError | sa_exc.TimeoutError) or (
             error is not exc and isinstance(error, OSError)
@@ -89,7 +87,10 @@ def storage_failure(exc: BaseException) -> StorageFailure | None:
             return StorageFailure(503, UNREACHABLE, type(error).__name__)
         if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
             return StorageFailure(503, UNREACHABLE, "connection invalidated")
-    return None
+    context = exc.__context__
+    if context is None or _depth > 5 or any(context is c for c in causes):
+        return None
+    return storage_failure(context, _depth + 1)
 
 
 NOT_AN_OUTAGE = StorageFailure(0, "", "the driver names another error")
@@ -117,8 +118,6 @@ def _driver_failure(error: BaseException) -> StorageFailure | None:
         if sqlstate.startswith(PG_TRANSIENT_PREFIXES):
             return StorageFailure(503, UNREACHABLE, f"postgresql {sqlstate}")
         return NOT_AN_OUTAGE
-    if type(error).__name__ in ASYNCPG_CONNECTION_ERRORS and "asyncpg" in type(error).__module__:
-        return StorageFailure(503, UNREACHABLE, "connection lost")
     return None
 
 

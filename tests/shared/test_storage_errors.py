@@ -89,3 +89,18 @@ async def test_the_api_gets_json_and_a_browser_a_page(app: FastAPI) -> None:
     assert page.status_code == 503 and page.headers["content-type"].startswith("text/html")
     assert "Hệ thống tạm gián đoạn" in page.text and page.headers["Retry-After"]
     assert defect.status_code == 500
+
+
+def test_the_nearest_driver_error_decides(tmp_path: Path) -> None:
+    """A refusal rolled back, then the retry meeting a refused connection: an outage."""
+    connection = sqlite3.connect(tmp_path / "c.db")
+    connection.execute("CREATE TABLE t (x UNIQUE)")
+    connection.execute("INSERT INTO t VALUES (1)")
+    try:
+        try:
+            connection.execute("INSERT INTO t VALUES (1)")
+        except sqlite3.IntegrityError:
+            raise OperationalError("INSERT", {}, ConnectionRefusedError(111, "refused"))  # noqa: B904
+    except OperationalError as exc:
+        failure = storage_failure(exc)
+    assert failure is not None and failure.status_code == 503
