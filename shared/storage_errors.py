@@ -1,5 +1,5 @@
 """The database out of reach (restarting, a full disk, a read-only file): every service answers
-503 or 507 with a Vietnamese message and ``Retry-After``, never a 500, and recovers by itself.
+503 or 507 with a Vietnamese message and ``Retry-After``, never a 500.
 
 ``storage_failure`` tells such a failure from a defect (a constraint, a bad query), which
 still answers 500: only what waiting can cure is mapped.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import smtplib
 import sqlite3
 import subprocess
 import time
@@ -21,7 +22,7 @@ import pytest
 from shared import form_tokens, migrate
 from shared.broker import EmbeddedBroker
 from tests.faults.conftest import smtp_env
-from tests.faults.load import Load, Reckoning, reckon
+from tests.faults.load import CONSULTATION, Load, Reckoning, letter, reckon
 from tests.faults.postgres import PrivateCluster
 from tests.helpers import eventually
 from tests.stack import HTML, Stack, StackFactory
@@ -74,6 +75,22 @@ async def post_api(stack: Stack, document: dict[str, Any]) -> httpx.Response:
     return await stack.client.post(f"{stack.url('feedback')}/api/comments", json=body)
 
 
+def smtp_reply(stack: Stack) -> int:
+    """The SMTP intake's reply to one letter (250: stored)."""
+    sender = f"thu-{uuid.uuid4().hex[:8]}@dan.example"
+    raw = letter(sender, f"<{uuid.uuid4().hex}@dan.example>", "Góp ý mục I phần thứ hai: X.")
+    port = int(stack.env["FEEDBACK_INTAKE_SMTP_PORT"])
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+        try:
+            client.sendmail(sender, [CONSULTATION], raw)
+        except smtplib.SMTPDataError as exc:
+            return exc.smtp_code
+        except smtplib.SMTPRecipientsRefused as exc:  # refused at RCPT, before the message
+            [(code, _reply)] = exc.recipients.values()
+            return code
+    return 250
+
+
 # -- PostgreSQL restarted ---------------------------------------------------------------------
 
 
@@ -110,6 +127,7 @@ async def test_postgresql_restarted_mid_load(
         form = await post_form(stack, document)
         assert_unavailable(form, 503, words, html=True)
         assert KEPT in form.text and 'name="form_token"' in form.text  # to send again
+        assert await asyncio.to_thread(smtp_reply, stack) == 451
         section_page = await stack.client.get(document["sections"][0]["url"], headers=HTML)
         assert_unavailable(section_page, 503, words, html=True)
         tallies = await stack.client.get(
@@ -181,7 +199,7 @@ async def sqlite_stack(make_stack: StackFactory, database: Path) -> Stack:
     """The stack with the feedback service on the SQLite default (a file), migrated."""
     url = f"sqlite+aiosqlite:///{database}"
     await asyncio.to_thread(migrate.upgrade, "feedback", url)
-    return make_stack(FEEDBACK_DATABASE_URL=url).start()
+    return make_stack(FEEDBACK_DATABASE_URL=url, **smtp_env()).start()
 
 
 async def test_sqlite_on_a_full_disk(
@@ -203,6 +221,7 @@ async def test_sqlite_on_a_full_disk(
     page = await eventually(lambda: post_form(stack, document), lambda r: r.status_code == 507)
     assert_unavailable(page, 507, words, html=True)
     assert KEPT in page.text
+    assert await asyncio.to_thread(smtp_reply, stack) == 452  # insufficient system storage
     filler.unlink()
     back = time.monotonic()
     await load.until_receipts(30)  # recovered by itself once there is space again
@@ -239,6 +258,7 @@ async def test_sqlite_on_a_read_only_file(
         form = await post_form(stack, document)
         assert_unavailable(form, 503, words, html=True)
         assert KEPT in form.text
+        assert await asyncio.to_thread(smtp_reply, stack) == 451  # try again later
         early = await stack.client.get(f"{stack.url('feedback')}/api/receipts/{load.receipts[0]}")
         assert early.status_code == 200, early.text  # what was stored can still be read
         ready = await stack.client.get(f"{stack.url('feedback')}/readyz")

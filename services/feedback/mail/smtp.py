@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.feedback.flood import FloodGates, Gate
 from services.feedback.mail.inbox import documents_for_recipient, store_raw
 from shared.db import unit_of_work
+from shared.storage_errors import storage_failure
 
 log = logging.getLogger(__name__)
 # aiosmtpd logs every command of the conversation at INFO, envelope sender and recipients
@@ -101,9 +102,8 @@ class IntakeHandler:
         try:
             async with self._sessions() as db:
                 documents = await documents_for_recipient(db, address, self._mail_domain)
-        except Exception:
-            log.exception("recipient check failed")
-            return "451 4.3.0 He thong tam thoi ban, xin gui lai sau (try again later)"
+        except Exception as exc:
+            return _try_later(exc, "recipient check failed", BUSY)
         if not documents:
             return "550 5.1.1 Dia chi nay khong nhan gop y (no open consultation at this address)"
         envelope.rcpt_tos.append(address)
@@ -126,12 +126,27 @@ class IntakeHandler:
                     envelope_to=list(envelope.rcpt_tos),
                     source_ref=f"smtp:{session.peer[0] if session.peer else ''}",
                 )
-        except Exception:
-            log.exception("could not store an incoming message")
-            return "451 4.3.0 Chua luu duoc thu, xin gui lai sau (try again later)"
+        except Exception as exc:
+            return _try_later(exc, "could not store an incoming message", NOT_STORED)
         if self._on_stored:
             self._on_stored()
         return "250 2.0.0 Da nhan thu gop y (message accepted)"
+
+
+BUSY = "451 4.3.0 He thong tam thoi ban, xin gui lai sau (try again later)"
+NOT_STORED = "451 4.3.0 Chua luu duoc thu, xin gui lai sau (try again later)"
+NO_SPACE = "452 4.3.1 He thong het cho luu tru, xin gui lai sau (insufficient system storage)"
+
+
+def _try_later(exc: Exception, what: str, reply: str) -> str:
+    """A temporary refusal: the sender's server keeps the message and tries again. A database
+    out of reach is logged in one line (it is expected, and the web answers say it too)."""
+    failure = storage_failure(exc)
+    if failure is None:
+        log.exception(what)
+        return reply
+    log.warning("%s: database unavailable (%s)", what, failure.reason)
+    return NO_SPACE if failure.status_code == 507 else reply
 
 
 async def start_listener(
