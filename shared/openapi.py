@@ -6,6 +6,8 @@ Every refusal is the one JSON shape ``shared.web.ErrorBody`` (``{"detail", "fiel
 - 401 and 403: operations behind a staff check (found in the route's dependencies, so a
   new staff route cannot be left undocumented); 403 also for a cookie call without CSRF;
 - 404: operations with a path parameter (an unknown id);
+- 503 on every operation and 507 on every write: the database out of reach or full
+  (``shared.storage_errors``);
 - 413, 429, 503 and any other: declared where they occur, by ``refusals(...)`` on the route,
   by a ``refusals`` attribute on a dependency that may refuse (an upload's size limits),
   or, for a middleware's refusal that no route sees, by ``document_refusal`` on the app.
@@ -29,7 +31,8 @@ DESCRIPTIONS = {
     413: "Nội dung gửi lên quá lớn",
     422: "Dữ liệu không hợp lệ",
     429: "Quá nhiều yêu cầu; Retry-After (nếu có) cho biết số giây cần chờ",
-    503: "Hệ thống đang quá tải; Retry-After cho biết số giây cần chờ",
+    503: "Hệ thống đang quá tải hoặc tạm gián đoạn; Retry-After cho biết số giây cần chờ",
+    507: "Máy chủ hết chỗ lưu trữ; Retry-After cho biết số giây cần chờ",
 }
 RETRY_AFTER = {
     "Retry-After": {
@@ -112,5 +115,5 @@ def add_refusals(app: FastAPI, schema: dict[str, Any]) -> None:
                 if int(code) not in DESCRIPTIONS and "content" in answer:
                     continue  # a route's own, particular answer
                 answer["content"] = _content(path)
-                if int(code) in (429, 503):
+                if int(code) in (429, 503, 507):
                     answer["headers"] = RETRY_AFTER

@@ -23,6 +23,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import exc as sa_exc
 
+from shared.openapi import document_refusal
 from shared.security import wants_html
 
 log = logging.getLogger(__name__)
@@ -161,6 +162,9 @@ def install_storage_errors(app: FastAPI) -> None:
         )
         return storage_failure_response(request, failure)
 
+    # any operation may meet its database away; only one that writes, a full disk
+    document_refusal(app, 503, lambda _path, _method: True)
+    document_refusal(app, 507, lambda _path, method: method in ("POST", "PUT", "PATCH", "DELETE"))
     for kind in (sa_exc.DBAPIError, sa_exc.TimeoutError, sqlite3.Error, ConnectionError):
         app.add_exception_handler(kind, handler)
     try:
