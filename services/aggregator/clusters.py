@@ -221,6 +221,9 @@ class BatchClusters:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         # executemany of one cached statement; another instance may have stored a band first
         statement = insert(table).on_conflict_do_nothing()
+        # In key order: two instances inserting the same bands then wait on each other in
+        # one order, never in a cycle (a deadlock, seen with two aggregators under load).
+        self._new.sort(key=lambda row: (str(row["document_id"]), row["band"], row["band_hash"]))
         for start in range(0, len(self._new), _CHUNK):
             await session.execute(statement, self._new[start : start + _CHUNK])
         self._new = []
