@@ -11,7 +11,6 @@ the comment is admitted (a limit never stops the whole intake) and a warning log
 from __future__ import annotations
 
 import logging
-import math
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -19,7 +18,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from services.feedback.throttle import WINDOW_SECONDS, Limit, RateLimited
+from services.feedback.throttle import WINDOW_SECONDS, Limit, RateLimited, seconds_until
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +88,7 @@ class SharedHourlyLimits:
             return SharedReservation(self._redis, keys, member)
         full = chosen[int(answer[0]) - 1]
         frees_at = float(answer[1]) + WINDOW_SECONDS
-        raise RateLimited(full.message, retry_after=max(1, math.ceil(frees_at - now)))
+        raise RateLimited(full.message, retry_after=seconds_until(frees_at, now))
 
     def seed(self, key: str, at: float) -> None:
         """Nothing to seed: the windows live in Redis and outlive a restart."""

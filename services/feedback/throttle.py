@@ -20,6 +20,14 @@ from dataclasses import dataclass
 from shared.web import DomainError
 
 WINDOW_SECONDS = 3600.0
+
+
+def seconds_until(frees_at: float, now: float) -> int:
+    """Retry-After for a slot freeing at ``frees_at``: whole seconds, 1 to an hour (another
+    instance's clock may have stamped the oldest hit a moment after ours)."""
+    return min(int(WINDOW_SECONDS), max(1, math.ceil(frees_at - now)))
+
+
 _SWEEP_EVERY = 5000
 
 
@@ -76,7 +84,7 @@ class HourlyLimits:
             if len(hits) >= limit.per_hour:
                 # A slot frees when the oldest hit that keeps the window full leaves it.
                 frees_at = hits[len(hits) - limit.per_hour] + WINDOW_SECONDS
-                raise RateLimited(limit.message, retry_after=max(1, math.ceil(frees_at - now)))
+                raise RateLimited(limit.message, retry_after=seconds_until(frees_at, now))
         for limit in chosen:
             self._hits[limit.key].append(now)
         self._maybe_sweep(now)
