@@ -30,6 +30,7 @@ from sqlmodel import col
 from services.feedback import service
 from services.feedback.config import FeedbackSettings
 from services.feedback.guards import client_key
+from services.feedback.intake_catalogue import CatalogueCache
 from services.feedback.models import Comment
 from services.feedback.throttle import HourlyLimits, Limit
 from services.feedback.validation import clean_text
@@ -88,8 +89,10 @@ class CommentIntake:
         sessions: async_sessionmaker[AsyncSession],
         settings: FeedbackSettings,
         limits: HourlyLimits | None = None,
+        catalogue: CatalogueCache | None = None,
     ) -> None:
         self.committer = committer
+        self.catalogue = catalogue or CatalogueCache()
         self.sessions = sessions
         self.settings = settings
         self.limits = limits or HourlyLimits()
@@ -117,6 +120,7 @@ class CommentIntake:
                 feedback_url=self.settings.public_feedback_url,
                 client_key=address_key,
                 entered_by=entered_by,
+                catalogue=self.catalogue,
             )
             if source.actor is not None:
                 audit.record(
