@@ -40,7 +40,7 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
         runtime.consumers.append(catalogue_consumer(runtime, on_change=catalogue.forget))
         app.state.runtime = runtime
         app.state.committer = GroupCommitter(
-            runtime.sessions,
+            runtime.worker_sessions or runtime.sessions,
             max_batch=settings.group_commit_max_batch,
             after_commit=runtime.relay.notify if runtime.relay else None,
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -114,6 +114,9 @@ class NewComment:
     state_version: int = 1
 
 
+_NEW_COMMENT_FIELDS = tuple(f.name for f in fields(NewComment))
+
+
 def check_window(document: DocumentWindow | None, now: datetime) -> DocumentWindow:
     """The document, if it takes comments at ``now``; a Vietnamese refusal otherwise."""
     if document is None:
@@ -179,8 +182,8 @@ async def submit_comment(
     bulk.stage(
         session,
         COMMENTS_TABLE,
-        {
-            **asdict(comment),
+        {  # not dataclasses.asdict: it deep-copies every value (3 % of a comment)
+            **{f: getattr(comment, f) for f in _NEW_COMMENT_FIELDS},
             "client_key": client_key,
             "idempotency_key": draft.idempotency_key,
             "source_ref": draft.source_ref,
