@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import Table, and_, or_, select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -82,58 +82,76 @@ def same_position(a: str, b: str) -> bool:
     )
 
 
-async def assign_cluster(
-    session: AsyncSession, document_id: uuid.UUID, comment_id: uuid.UUID, words: str
-) -> uuid.UUID:
-    """The cluster of a new comment: that of a confirmed near-copy, else its own id."""
-    hashes = band_hashes(words)
-    if not hashes:
-        return comment_id
-    bands = col(ClusterBand.band)
-    values = col(ClusterBand.band_hash)
-    rows = (
-        await session.execute(
-            select(col(ClusterBand.comment_id), col(ClusterBand.cluster_id))
-            .where(col(ClusterBand.document_id) == document_id)
-            .where(or_(*(and_(bands == b, values == h) for b, h in enumerate(hashes))))
-        )
-    ).all()
-    cluster = comment_id
-    candidates = {row[0]: row[1] for row in rows}
-    if candidates:
-        texts = await session.execute(
-            select(col(AggregatedComment.comment_id), col(AggregatedComment.folded_text)).where(
-                col(AggregatedComment.comment_id).in_(list(candidates))
+async def assign_clusters(
+    session: AsyncSession, document_id: uuid.UUID, comments: list[tuple[uuid.UUID, str]]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """The cluster of each new comment of one document, ``(id, words)`` in order: that of a
+    confirmed near-copy, else its own id. One look-up of bands and texts and one insert for
+    the whole batch, not three statements per comment (issue 15's aggregator figure); the
+    bands an earlier comment of the batch keeps are seen by the later ones.
+    """
+    hashes = {comment_id: band_hashes(words) for comment_id, words in comments}
+    wanted = sorted({h for hs in hashes.values() for h in hs})
+    # (band, hash) -> (comment, cluster): the first comment kept per band, as the table does
+    index: dict[tuple[int, int], tuple[uuid.UUID, uuid.UUID]] = {}
+    for start in range(0, len(wanted), 1000):  # bounded statements (parameter limits)
+        rows = await session.execute(
+            select(
+                col(ClusterBand.band),
+                col(ClusterBand.band_hash),
+                col(ClusterBand.comment_id),
+                col(ClusterBand.cluster_id),
             )
+            .where(col(ClusterBand.document_id) == document_id)
+            .where(col(ClusterBand.band_hash).in_(wanted[start : start + 1000]))
         )
-        best = 0.0
-        for candidate, text in texts:
-            if same_position(words, text):
+        for band, band_hash, comment_id, cluster_id in rows:
+            index[(band, band_hash)] = (comment_id, cluster_id)
+    stored = list({comment_id for comment_id, _cluster in index.values()})
+    texts: dict[uuid.UUID, str] = {}
+    for start in range(0, len(stored), 1000):
+        texts.update(
+            (
+                await session.execute(
+                    select(
+                        col(AggregatedComment.comment_id), col(AggregatedComment.folded_text)
+                    ).where(col(AggregatedComment.comment_id).in_(stored[start : start + 1000]))
+                )
+            ).all()
+        )
+    clusters: dict[uuid.UUID, uuid.UUID] = {}
+    new_bands: list[dict[str, Any]] = []
+    for comment_id, words in comments:
+        if not hashes[comment_id]:
+            clusters[comment_id] = comment_id
+            continue
+        keys = list(enumerate(hashes[comment_id]))
+        candidates = {index[k][0]: index[k][1] for k in keys if k in index}
+        cluster, best = comment_id, 0.0
+        for candidate, candidate_cluster in candidates.items():
+            text = texts.get(candidate)
+            if text is not None and same_position(words, text):
                 score = fuzz.token_sort_ratio(words, text)
                 if score > best:
-                    best, cluster = score, candidates[candidate]
-    await _remember(session, document_id, comment_id, cluster, hashes)
-    return cluster
-
-
-async def _remember(
-    session: AsyncSession,
-    document_id: uuid.UUID,
-    comment_id: uuid.UUID,
-    cluster: uuid.UUID,
-    hashes: list[int],
-) -> None:
-    """Keep the bands not seen before, so later near-copies of this wording find the cluster."""
-    table: Table = ClusterBand.__table__  # type: ignore[attr-defined]
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    rows = [
-        {
-            "document_id": document_id,
-            "band": b,
-            "band_hash": h,
-            "comment_id": comment_id,
-            "cluster_id": cluster,
-        }
-        for b, h in enumerate(hashes)
-    ]
-    await session.execute(insert(table).values(rows).on_conflict_do_nothing())
+                    best, cluster = score, candidate_cluster
+        clusters[comment_id] = cluster
+        texts[comment_id] = f" {words} "
+        for band, band_hash in keys:
+            if (band, band_hash) not in index:
+                index[(band, band_hash)] = (comment_id, cluster)
+                new_bands.append(
+                    {
+                        "document_id": document_id,
+                        "band": band,
+                        "band_hash": band_hash,
+                        "comment_id": comment_id,
+                        "cluster_id": cluster,
+                    }
+                )
+    if new_bands:
+        table: Table = ClusterBand.__table__  # type: ignore[attr-defined]
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        # Another instance may have kept the same band meanwhile: the first one stays.
+        await session.execute(insert(table).on_conflict_do_nothing(), new_bands)
+    return clusters

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from services.aggregator.clusters import assign_cluster, folded_words
+from services.aggregator.clusters import assign_clusters, folded_words
 from services.aggregator.counters import CountDeltas
 from services.aggregator.models import (
     AggregatedComment,
@@ -61,13 +61,14 @@ async def apply_events(session: AsyncSession, events: Sequence[AnyEvent]) -> int
             )
         ).scalars()
     )
+    clusters = await _clusters_of(session, events, fresh, known)
     for event in events:
         if event.event_id not in fresh:
             continue
         if isinstance(event.payload, DocumentState):
             await _apply_document(session, event.payload, event.occurred_at)
         elif isinstance(event, CommentSubmitted):
-            await _apply_submitted(session, event, deltas, known)
+            _apply_submitted(session, event, deltas, known, clusters)
         elif isinstance(event, SectionReassigned):
             comment = await session.get(AggregatedComment, event.payload.comment_id)
             if comment is not None and event.payload.state_version > comment.state_version:
@@ -100,8 +101,34 @@ def _count(deltas: CountDeltas, comment: AggregatedComment, n: int, *, daily: bo
     )
 
 
-async def _apply_submitted(
-    session: AsyncSession, event: CommentSubmitted, deltas: CountDeltas, known: set[uuid.UUID]
+async def _clusters_of(
+    session: AsyncSession,
+    events: Sequence[AnyEvent],
+    fresh: set[uuid.UUID],
+    known: set[uuid.UUID],
+) -> dict[uuid.UUID, uuid.UUID]:
+    """The cluster of each new comment of the batch, one look-up per document for them all
+    (a look-up, a fetch and an insert per comment capped the consumer, issue 15)."""
+    new: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = defaultdict(list)
+    seen = set(known)
+    for event in events:
+        if event.event_id in fresh and isinstance(event, CommentSubmitted):
+            p = event.payload
+            if p.comment_id not in seen:
+                seen.add(p.comment_id)
+                new[p.document_id].append((p.comment_id, folded_words(p.text)))
+    clusters: dict[uuid.UUID, uuid.UUID] = {}
+    for document_id, comments in new.items():
+        clusters.update(await assign_clusters(session, document_id, comments))
+    return clusters
+
+
+def _apply_submitted(
+    session: AsyncSession,
+    event: CommentSubmitted,
+    deltas: CountDeltas,
+    known: set[uuid.UUID],
+    clusters: dict[uuid.UUID, uuid.UUID],
 ) -> None:
     p = event.payload
     if p.comment_id in known:
@@ -119,11 +146,10 @@ async def _apply_submitted(
         state_version=p.state_version,
         submitted_at=p.submitted_at,
         folded_text=f" {words} ",
-        cluster_id=await assign_cluster(session, p.document_id, p.comment_id, words),
+        cluster_id=clusters[p.comment_id],
     )
     session.add(comment)
     _count(deltas, comment, +1)
-    await session.flush()
 
 
 async def _apply_document(session: AsyncSession, state: DocumentState, at: datetime) -> None:
