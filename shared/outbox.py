@@ -121,15 +121,21 @@ class OutboxRelay:
         # (on_created -> mark_all_unsent), which would wait forever on our own locks.
         producer = await self._producers.get()
         async with self._factory() as session, session.begin():
+            # Columns, not ORM entities: no object and identity-map entry per row (issue 15).
             query = (
-                select(OutboxMessage)
+                select(
+                    col(OutboxMessage.seq),
+                    col(OutboxMessage.topic),
+                    col(OutboxMessage.key),
+                    col(OutboxMessage.body),
+                )
                 .where(col(OutboxMessage.sent_at).is_(None))
                 .order_by(col(OutboxMessage.seq))
                 .limit(self._batch_size)
             )
             if self._skip_locked:
                 query = query.with_for_update(skip_locked=True)
-            rows = (await session.execute(query)).scalars().all()
+            rows = (await session.execute(query)).all()
             if not rows:
                 return 0
             futures = [
