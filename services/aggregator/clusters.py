@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import Table, select
+from sqlalchemy import Table, and_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -91,10 +91,14 @@ async def assign_clusters(
     bands an earlier comment of the batch keeps are seen by the later ones.
     """
     hashes = {comment_id: band_hashes(words) for comment_id, words in comments}
-    wanted = sorted({h for hs in hashes.values() for h in hs})
+    wanted = sorted({(b, h) for hs in hashes.values() for b, h in enumerate(hs)})
     # (band, hash) -> (comment, cluster): the first comment kept per band, as the table does
     index: dict[tuple[int, int], tuple[uuid.UUID, uuid.UUID]] = {}
-    for start in range(0, len(wanted), 1000):  # bounded statements (parameter limits)
+    for start in range(0, len(wanted), 2000):  # bounded statements (parameter limits)
+        by_band: dict[int, list[int]] = {}
+        for band, band_hash in wanted[start : start + 2000]:
+            by_band.setdefault(band, []).append(band_hash)
+        # band = b AND band_hash IN (...) per band: each an index range of the primary key
         rows = await session.execute(
             select(
                 col(ClusterBand.band),
@@ -103,7 +107,14 @@ async def assign_clusters(
                 col(ClusterBand.cluster_id),
             )
             .where(col(ClusterBand.document_id) == document_id)
-            .where(col(ClusterBand.band_hash).in_(wanted[start : start + 1000]))
+            .where(
+                or_(
+                    *(
+                        and_(col(ClusterBand.band) == b, col(ClusterBand.band_hash).in_(hs))
+                        for b, hs in by_band.items()
+                    )
+                )
+            )
         )
         for band, band_hash, comment_id, cluster_id in rows:
             index[(band, band_hash)] = (comment_id, cluster_id)
