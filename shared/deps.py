@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.db import unit_of_work
 from shared.service_app import Runtime
 
 
@@ -22,12 +23,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     receipt, a script that imports then opens a draft) could act before the commit.
     """
     runtime = runtime_of(request)
-    async with runtime.sessions() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
+    async with unit_of_work(runtime.sessions) as session:
+        yield session
     if runtime.relay is not None:
         runtime.relay.notify()

@@ -90,10 +90,12 @@ VI: dict[str, str] = {
     "form.privacy": (
         "Theo Nghị định 13/2023/NĐ-CP: chúng tôi thu thập nội dung góp ý và thông tin bạn tự "
         "nguyện điền (họ tên, cơ quan hoặc chi bộ, địa chỉ, thư điện tử, số điện thoại) để "
-        "tổng hợp, tiếp thu ý kiến và liên hệ lại khi cần làm rõ. Chỉ Tiểu ban Văn kiện và bộ "
-        "phận giúp việc được đọc. Thông tin cá nhân được lưu đến khi hoàn thành tổng hợp ý "
-        "kiến và không quá 12 tháng sau khi kết thúc lấy ý kiến, rồi được xoá; không bao giờ "
-        "được công khai hay chuyển cho bên khác. Bạn có thể rút lại ý kiến bằng mã biên nhận."
+        "tổng hợp, tiếp thu ý kiến và liên hệ lại khi cần làm rõ; thư điện tử hoặc số điện "
+        "thoại còn được dùng, dưới dạng mã hoá một chiều, để đếm số người góp ý. Chỉ Tiểu ban "
+        "Văn kiện và bộ phận giúp việc được đọc. Thông tin cá nhân được lưu đến khi hoàn thành "
+        "tổng hợp ý kiến và không quá 12 tháng sau khi kết thúc lấy ý kiến, rồi được xoá; "
+        "không bao giờ được công khai hay chuyển cho bên khác. Bạn có thể rút lại ý kiến bằng "
+        "mã biên nhận."
     ),
     "form.submit": "Gửi ý kiến",
     "form.resubmit": "Gửi lại",

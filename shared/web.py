@@ -7,7 +7,7 @@ import time
 from collections.abc import Awaitable, Callable
 from html import escape
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.auth import SESSION_COOKIE, InvalidToken, Staff, verify_token
 from shared.client_address import is_loopback
 from shared.config import ServiceSettings
+from shared.openapi import add_refusals
 from shared.security import (
     CSRF_HEADER,
     CSRF_MESSAGE,
@@ -33,6 +34,7 @@ from shared.security import (
     set_csrf_cookie_if_new,
     wants_html,
 )
+from shared.storage_errors import install_storage_errors
 
 REQUESTS = Counter(
     "gopy_http_requests_total", "HTTP requests", ["service", "method", "route", "status"]
@@ -72,16 +74,39 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, *, status_code: int | None = None, field: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        field: str = "",
+        retry_after: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        # Seconds until trying again may succeed (429, 503): sent as Retry-After.
+        self.retry_after = retry_after
         if status_code is not None:
             self.status_code = status_code
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
 
 
 class NotFound(DomainError):
     status_code = 404
+
+
+T = TypeVar("T")
+
+
+def found(value: T | None, message: str) -> T:
+    """``value``, or a 404 saying ``message`` when there is none ("get or 404")."""
+    if value is None:
+        raise NotFound(message)
+    return value
 
 
 class Forbidden(DomainError):
@@ -112,28 +137,20 @@ class ErrorBody(BaseModel):
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorBody, "description": "Dữ liệu không hợp lệ"},
 }
-ERROR_BODY_REF = {"$ref": "#/components/schemas/ErrorBody"}
 
 
 def document_errors(app: FastAPI) -> None:
-    """Make the OpenAPI document say what a 422 really is on every operation: the JSON
-    ``ErrorBody`` (a malformed path or query on a page too), or, outside ``/api/``, the page
-    of a form posted from it, again with the errors marked."""
+    """Make the OpenAPI document say what each refusal really is (``shared.openapi``): the
+    JSON ``ErrorBody`` (a malformed path or query on a page too), or, outside ``/api/``, a
+    page (the form posted from it, with the errors marked), for 422 on every operation and
+    401, 403, 404, 413, 429 and 503 where they occur."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         schema = generate()
-        for path, item in schema.get("paths", {}).items():
-            for operation in item.values():
-                answers = operation.get("responses", {})
-                if "422" not in answers:
-                    continue
-                content: dict[str, Any] = {"application/json": {"schema": ERROR_BODY_REF}}
-                if not path.startswith("/api/"):
-                    content["text/html"] = {"schema": {"type": "string"}}
-                answers["422"]["content"] = content
+        add_refusals(app, schema)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -170,7 +187,9 @@ def install_common(app: FastAPI, service: str, ready: ReadyCheck) -> None:
     async def domain_error(request: Request, exc: DomainError) -> Response:
         if exc.status_code in (401, 403, 404) and wants_html(request):
             return refusal_page(exc.message, exc.status_code)
-        return JSONResponse({"detail": exc.message, "field": exc.field}, exc.status_code)
+        return JSONResponse(
+            {"detail": exc.message, "field": exc.field}, exc.status_code, headers=exc.headers
+        )
 
     @app.exception_handler(CsrfRejected)
     async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
@@ -187,6 +206,8 @@ def install_common(app: FastAPI, service: str, ready: ReadyCheck) -> None:
         return JSONResponse(
             {"detail": validation_message(exc), "errors": plain_errors(exc)}, status_code=422
         )
+
+    install_storage_errors(app)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

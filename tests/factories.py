@@ -46,13 +46,23 @@ Mọi ý kiến đóng góp gửi về Email: vanphong@example.vn trước ngày
 SAMPLE_DRAFT = (Path(__file__).parent / "feedback" / "draft_sample.txt").read_text(encoding="utf-8")
 
 
-def document_state(status: str = "open", sections: int = 3) -> ev.DocumentState:
-    """A document with a small tree: I > 1 > 1.1, and II, ..."""
+def document_state(
+    status: str = "open", sections: int = 3, part_text: str | None = None
+) -> ev.DocumentState:
+    """A document with a small tree: I > 1 > 1.1, and II, ...; ``part_text``: I's own body."""
     now = ev.utcnow()
     part = uuid.uuid4()
     child = uuid.uuid4()
     infos = [
-        ev.SectionInfo(id=part, position=0, level=1, number="I", title="Kết quả", path=["I"]),
+        ev.SectionInfo(
+            id=part,
+            position=0,
+            level=1,
+            number="I",
+            title="Kết quả",
+            path=["I"],
+            text=part_text,
+        ),
         ev.SectionInfo(
             id=child,
             parent_id=part,

@@ -25,6 +25,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 
+from services.aggregator import service as projection
 from services.aggregator.accounts import service as accounts
 from services.aggregator.accounts.models import StaffAccount
 from services.aggregator.config import AggregatorSettings
@@ -36,10 +37,10 @@ from services.feedback.main import create_app as create_feedback
 from shared.auth import issue_token
 from shared.config import ServiceSettings
 from shared.db import unit_of_work
-from shared.events import topics
+from shared.events import DocumentState, topics
 from shared.events.topics import group_name, topic_name
 from shared.service_app import Runtime
-from tests.factories import SMALL_DRAFT
+from tests.factories import SMALL_DRAFT, document_state, published
 from tests.helpers import eventually
 from tests.service_process import ServiceProcess
 
@@ -78,6 +79,11 @@ def stack_env(
         "LOG_LEVEL": "INFO",
         # every request comes from 127.0.0.1 here; the hourly limit is tested in tests/feedback
         "FEEDBACK_RATE_LIMIT_PER_HOUR": "1000000",
+        # ... and the global and SMTP limits (tests/feedback/test_floods.py tests them)
+        "FEEDBACK_RATE_LIMIT_GLOBAL_PER_MINUTE": "0",
+        "FEEDBACK_INTAKE_SMTP_PER_ADDRESS_HOUR": "0",
+        "FEEDBACK_INTAKE_SMTP_PER_SENDER_HOUR": "0",
+        "FEEDBACK_INTAKE_SMTP_MESSAGES_PER_MINUTE": "0",
         # ... and receipts are looked up by the hundred (tests/security tests the throttle)
         "FEEDBACK_RECEIPT_ATTEMPTS_PER_MINUTE_PER_ADDRESS": "1000000",
         "FEEDBACK_RECEIPT_ATTEMPTS_PER_MINUTE": "1000000",
@@ -232,12 +238,30 @@ class Stack:
             account.password_hash = accounts.hash_password(password)
         return account
 
+    async def draft_in_the_aggregator(self) -> DocumentState:
+        """A published draft put straight into the in-process aggregator's projection."""
+        state = document_state()
+        async with unit_of_work(self.runtime("aggregator").sessions) as session:
+            await projection.apply_events(session, [published(state)])
+        return state
+
     # -- the pipeline ----------------------------------------------------------------------
-    async def publish_draft(self, text: str = SMALL_DRAFT) -> dict[str, Any]:
+    async def publish_draft(
+        self, text: str = SMALL_DRAFT, source_name: str = "t.txt"
+    ) -> dict[str, Any]:
         """Import and open a draft for 30 days; return it once feedback can take comments."""
+        document = await self.open_draft(text, source_name)
+        await self.wait_catalogued(document["id"])
+        return document
+
+    async def open_draft(self, text: str, source_name: str) -> dict[str, Any]:
+        """Import and open a draft for 30 days; return it as documents describes it."""
         docs = self.url("documents")
         created = await self.client.post(
-            f"{docs}/api/documents", json={"text": text, "source_name": "t.txt"}, headers=self.auth
+            f"{docs}/api/documents",
+            json={"text": text, "source_name": source_name},
+            headers=self.auth,
+            timeout=60,  # a long draft (the Điện Biên sample) on a loaded machine
         )
         assert created.status_code == 201, created.text
         document_id = created.json()["id"]
@@ -248,7 +272,6 @@ class Stack:
         document: dict[str, Any] = (
             await self.client.get(f"{docs}/api/documents/{document_id}")
         ).json()
-        await self.wait_catalogued(document_id)
         return document
 
     async def wait_catalogued(self, document_id: str) -> None:

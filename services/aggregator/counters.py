@@ -57,34 +57,45 @@ class CountDeltas:
         table_d: Table = DailyCount.__table__  # type: ignore[attr-defined]
         sections = [
             {"document_id": d, "section_key": s, "channel": c, "comments": n}
-            for (d, s, c), n in sorted(self.sections.items(), key=lambda kv: _sort_key(kv[0]))
+            for (d, s, c), n in sorted(self.sections.items(), key=lambda kv: sort_key(kv[0]))
             if n
         ]
         days = [
             {"document_id": d, "day": day, "channel": c, "comments": n}
-            for (d, day, c), n in sorted(self.days.items(), key=lambda kv: _sort_key(kv[0]))
+            for (d, day, c), n in sorted(self.days.items(), key=lambda kv: sort_key(kv[0]))
             if n
         ]
-        await _add(session, table_s, sections, ["document_id", "section_key", "channel"])
-        await _add(session, table_d, days, ["document_id", "day", "channel"])
+        await add_to(session, table_s, sections, ["document_id", "section_key", "channel"])
+        await add_to(session, table_d, days, ["document_id", "day", "channel"])
         self.sections.clear()
         self.days.clear()
 
 
-def _sort_key(key: tuple[Any, ...]) -> tuple[str, ...]:
+def sort_key(key: tuple[Any, ...]) -> tuple[str, ...]:
+    """The fixed order in which counter rows are written (two instances never deadlock)."""
     return tuple(str(part) for part in key)
 
 
-async def _add(
-    session: AsyncSession, table: Table, rows: list[dict[str, Any]], keys: list[str]
-) -> None:
-    if not rows:
-        return
+def upsert_adding(
+    session: AsyncSession, table: Table, rows: list[dict[str, Any]], keys: list[str], column: str
+) -> Any:
+    """``INSERT ... ON CONFLICT (keys) DO UPDATE SET column = column + excluded.column``."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(table).values(rows)
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=keys,
-        set_={"comments": table.c.comments + statement.excluded.comments},
+        set_={column: table.c[column] + statement.excluded[column]},
     )
-    await session.execute(statement)
+
+
+async def add_to(
+    session: AsyncSession,
+    table: Table,
+    rows: list[dict[str, Any]],
+    keys: list[str],
+    column: str = "comments",
+) -> None:
+    """Add each row's ``column`` to the stored one (a new row starts from it)."""
+    if rows:
+        await session.execute(upsert_adding(session, table, rows, keys, column))

@@ -35,7 +35,15 @@ COMMENT_HEADER = [
     "Nhóm ý kiến giống nhau",
     "Tổ chức",
 ]
-TALLY_HEADER = ["Mục", "Tiêu đề", "Tổng số ý kiến", "Trên cổng", "Thư điện tử", "Văn bản giấy"]
+TALLY_HEADER = [
+    "Mục",
+    "Tiêu đề",
+    "Tổng số ý kiến",
+    "Số người góp ý",
+    "Trên cổng",
+    "Thư điện tử",
+    "Văn bản giấy",
+]
 CHANNEL_LABEL = {"web": "Cổng thông tin", "email": "Thư điện tử", "post": "Văn bản giấy"}
 STATUS_LABEL = {
     "active": "Hợp lệ",
@@ -96,6 +104,7 @@ def tally_rows(tallies: Sequence[service.SectionTally]) -> list[list[Any]]:
             ".".join(t.path),
             t.title,
             t.total,
+            t.commenters,
             t.by_channel.get("web", 0),
             t.by_channel.get("email", 0),
             t.by_channel.get("post", 0),

@@ -37,6 +37,8 @@ class AggregatedSection(SQLModel, table=True):
     number: str = Field(max_length=100)
     title: str = Field(max_length=4000)
     path: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # the section's own body as the draft has it, shown beside its comments
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class AggregatedComment(SQLModel, table=True):
@@ -78,6 +80,8 @@ class AggregatedComment(SQLModel, table=True):
     folded_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     # near-identical comments (a campaign) share the id of the first comment of the cluster
     cluster_id: uuid.UUID | None = Field(default=None, sa_column=Column(Uuid, nullable=True))
+    # the pseudonymous key of who wrote it (``comment.submitted``); None: its own commenter
+    commenter_key: str | None = Field(default=None, max_length=64)
 
 
 class SectionCount(SQLModel, table=True):
@@ -93,6 +97,32 @@ class SectionCount(SQLModel, table=True):
     section_key: uuid.UUID = Field(sa_column=Column(Uuid, primary_key=True))
     channel: str = Field(sa_column=Column(Text, primary_key=True))
     comments: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+
+
+class CommenterCount(SQLModel, table=True):
+    """Active comments of one commenter in a section's subtree (services.aggregator.commenters).
+
+    ``node_key`` is a section, counting its subsections too, or the nil id: the whole
+    document. ``commenter_key`` "" stands for every comment without a key, each its own
+    commenter.
+    """
+
+    __tablename__ = "aggregator_commenter_counts"
+
+    document_id: uuid.UUID = Field(sa_column=Column(Uuid, primary_key=True))
+    node_key: uuid.UUID = Field(sa_column=Column(Uuid, primary_key=True))
+    commenter_key: str = Field(sa_column=Column(Text, primary_key=True))
+    comments: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+
+
+class SectionCommenters(SQLModel, table=True):
+    """How many people commented on a section's subtree (nil id: the whole document)."""
+
+    __tablename__ = "aggregator_section_commenters"
+
+    document_id: uuid.UUID = Field(sa_column=Column(Uuid, primary_key=True))
+    node_key: uuid.UUID = Field(sa_column=Column(Uuid, primary_key=True))
+    commenters: int = Field(default=0, sa_column=Column(Integer, nullable=False))
 
 
 class DailyCount(SQLModel, table=True):

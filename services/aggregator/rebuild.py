@@ -3,7 +3,8 @@
 The tallies are a projection: this empties it and re-applies every event still on
 ``documents.v1`` and ``comments.v1`` from the first offset to the end offsets seen at the
 start, in one transaction, so readers see the old tallies until the new ones are complete.
-The counters and clusters are part of the projection; the reviews are not, and stay.
+The counters (of comments and of commenters) and clusters are part of the projection; the
+reviews are not, and stay.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from services.aggregator.models import (
     AggregatedDocument,
     AggregatedSection,
     ClusterBand,
+    CommenterCount,
     DailyCount,
+    SectionCommenters,
     SectionCount,
 )
 from shared.db import create_engine, session_factory, unit_of_work
@@ -98,6 +101,8 @@ async def rebuild(settings: AggregatorSettings, progress: Progress) -> int:
         async with unit_of_work(session_factory(engine)) as session:
             projection = (
                 SectionCount,
+                CommenterCount,
+                SectionCommenters,
                 DailyCount,
                 ClusterBand,
                 AggregatedComment,

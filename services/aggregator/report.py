@@ -68,6 +68,7 @@ class ReportData:
     generated_at: datetime
     tallies: list[service.SectionTally]
     totals: dict[str, int]
+    people: int
     points: dict[uuid.UUID | None, dict[uuid.UUID, Point]]
     annex: list[AnnexLine]
 
@@ -111,6 +112,7 @@ async def gather(session: AsyncSession, document_id: uuid.UUID) -> ReportData:
         utcnow(),
         tallies,
         await service.document_totals(session, document_id),
+        await service.document_commenters(session, document_id),
         points,
         annex,
     )
@@ -239,16 +241,27 @@ def build(data: ReportData) -> bytes:
     total = sum(data.totals.values())
     document.add_heading("I. Tình hình tiếp nhận ý kiến góp ý", level=2)
     document.add_paragraph(
-        f"Tổng số ý kiến hợp lệ: {vn_number(total)}, trong đó qua cổng thông tin "
+        f"Tổng số ý kiến hợp lệ: {vn_number(total)}, của {vn_number(data.people)} người góp "
+        f"ý; trong đó qua cổng thông tin "
         f"{vn_number(data.totals.get('web', 0))}, qua thư điện tử "
         f"{vn_number(data.totals.get('email', 0))}, bằng văn bản giấy "
         f"{vn_number(data.totals.get('post', 0))}. Số liệu tính đến {vn_date(data.generated_at)}; "
-        "không tính thư rác, ý kiến trùng lặp và ý kiến đã rút."
+        "không tính thư rác, ý kiến trùng lặp và ý kiến đã rút. Mỗi người được đếm một lần "
+        "trong mỗi mục (nhận ra qua thư điện tử, số điện thoại, hoặc họ tên và địa chỉ trên thư "
+        "giấy); ý kiến không ghi các thông tin này được tính là của một người riêng."
     )
     summary = _table(
         document,
-        ["Mục", "Tiêu đề", "Tổng số", "Cổng thông tin", "Thư điện tử", "Văn bản giấy"],
-        [1.6, 6.0, 1.7, 2.1, 2.1, 2.1],
+        [
+            "Mục",
+            "Tiêu đề",
+            "Số ý kiến",
+            "Số người",
+            "Cổng thông tin",
+            "Thư điện tử",
+            "Văn bản giấy",
+        ],
+        [1.6, 4.4, 1.7, 1.7, 2.1, 2.1, 2.1],
     )
     _add_rows(
         summary,
@@ -257,6 +270,7 @@ def build(data: ReportData) -> bytes:
                 " ".join(t.path),
                 t.title,
                 vn_number(t.total),
+                vn_number(t.commenters),
                 vn_number(t.by_channel.get("web", 0)),
                 vn_number(t.by_channel.get("email", 0)),
                 vn_number(t.by_channel.get("post", 0)),

@@ -16,7 +16,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from services.aggregator.clusters import assign_clusters, folded_words
+from services.aggregator import commenters
+from services.aggregator.clusters import BatchClusters, folded_words
+from services.aggregator.commenters import CommenterDeltas
 from services.aggregator.counters import CountDeltas
 from services.aggregator.models import (
     AggregatedComment,
@@ -47,8 +49,10 @@ _STATUS_OF = {
 
 async def apply_events(session: AsyncSession, events: Sequence[AnyEvent]) -> int:
     """Apply a batch once; returns how many events were new."""
+    documents = [e for e in events if isinstance(e.payload, DocumentState)]
+    await commenters.lock(session, recount=bool(documents))
     fresh = await claim_new(session, CONSUMER, [e.event_id for e in events])
-    deltas = CountDeltas()
+    deltas = Deltas()
     # One SELECT for the batch's comments instead of one per event, and no flush per event:
     # the rows go out together (issue 15: two round trips per event capped the consumer).
     submitted = [e.payload.comment_id for e in events if isinstance(e, CommentSubmitted)]
@@ -61,14 +65,26 @@ async def apply_events(session: AsyncSession, events: Sequence[AnyEvent]) -> int
             )
         ).scalars()
     )
-    clusters = await _clusters_of(session, events, fresh, known)
+    clusters = await BatchClusters.load(
+        session,
+        [
+            (e.payload.document_id, e.payload.comment_id, folded_words(e.payload.text))
+            for e in events
+            if isinstance(e, CommentSubmitted) and e.event_id in fresh
+            if e.payload.comment_id not in known
+        ],
+    )
+    created: list[AggregatedComment] = []
     for event in events:
         if event.event_id not in fresh:
             continue
         if isinstance(event.payload, DocumentState):
-            await _apply_document(session, event.payload, event.occurred_at)
+            if await _apply_document(session, event.payload, event.occurred_at):
+                # the tree changed: so did which sections a comment counts in
+                await deltas.write(session)
+                await commenters.recount(session, event.payload.document_id)
         elif isinstance(event, CommentSubmitted):
-            _apply_submitted(session, event, deltas, known, clusters)
+            _apply_submitted(session, event, deltas, known, clusters, created)
         elif isinstance(event, SectionReassigned):
             comment = await session.get(AggregatedComment, event.payload.comment_id)
             if comment is not None and event.payload.state_version > comment.state_version:
@@ -85,13 +101,26 @@ async def apply_events(session: AsyncSession, events: Sequence[AnyEvent]) -> int
                     _count(deltas, comment, -1)
                 comment.status = _STATUS_OF[type(event)]
                 comment.state_version = event.payload.state_version
-    await session.flush()
+    await clusters.save(session, created)
     await deltas.write(session)
     return len(fresh)
 
 
-def _count(deltas: CountDeltas, comment: AggregatedComment, n: int, *, daily: bool = True) -> None:
-    deltas.add(
+@dataclass
+class Deltas:
+    """A batch's changes to the comment counters and to the commenter counts."""
+
+    comments: CountDeltas = field(default_factory=CountDeltas)
+    people: CommenterDeltas = field(default_factory=CommenterDeltas)
+
+    async def write(self, session: AsyncSession) -> None:
+        await session.flush()
+        await self.comments.write(session)
+        await self.people.write(session)
+
+
+def _count(deltas: Deltas, comment: AggregatedComment, n: int, *, daily: bool = True) -> None:
+    deltas.comments.add(
         comment.document_id,
         comment.section_id,
         comment.channel,
@@ -99,36 +128,16 @@ def _count(deltas: CountDeltas, comment: AggregatedComment, n: int, *, daily: bo
         n,
         daily=daily,
     )
-
-
-async def _clusters_of(
-    session: AsyncSession,
-    events: Sequence[AnyEvent],
-    fresh: set[uuid.UUID],
-    known: set[uuid.UUID],
-) -> dict[uuid.UUID, uuid.UUID]:
-    """The cluster of each new comment of the batch, one look-up per document for them all
-    (a look-up, a fetch and an insert per comment capped the consumer, issue 15)."""
-    new: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = defaultdict(list)
-    seen = set(known)
-    for event in events:
-        if event.event_id in fresh and isinstance(event, CommentSubmitted):
-            p = event.payload
-            if p.comment_id not in seen:
-                seen.add(p.comment_id)
-                new[p.document_id].append((p.comment_id, folded_words(p.text)))
-    clusters: dict[uuid.UUID, uuid.UUID] = {}
-    for document_id, comments in new.items():
-        clusters.update(await assign_clusters(session, document_id, comments))
-    return clusters
+    deltas.people.add(comment.document_id, comment.section_id, comment.commenter_key, n)
 
 
 def _apply_submitted(
     session: AsyncSession,
     event: CommentSubmitted,
-    deltas: CountDeltas,
+    deltas: Deltas,
     known: set[uuid.UUID],
-    clusters: dict[uuid.UUID, uuid.UUID],
+    clusters: BatchClusters,
+    created: list[AggregatedComment],
 ) -> None:
     p = event.payload
     if p.comment_id in known:
@@ -146,16 +155,20 @@ def _apply_submitted(
         state_version=p.state_version,
         submitted_at=p.submitted_at,
         folded_text=f" {words} ",
-        cluster_id=clusters[p.comment_id],
+        cluster_id=clusters.assign(p.document_id, p.comment_id, words),
+        commenter_key=p.commenter_key,
     )
     session.add(comment)
+    created.append(comment)
     _count(deltas, comment, +1)
 
 
-async def _apply_document(session: AsyncSession, state: DocumentState, at: datetime) -> None:
+async def _apply_document(session: AsyncSession, state: DocumentState, at: datetime) -> bool:
+    """Store the document and its sections; True when its tree (sections, parents) changed."""
     document = await session.get(AggregatedDocument, state.document_id)
     if document is not None and document.event_at > at:
-        return
+        return False
+    before = await commenters.tree_of(session, state.document_id)
     if document is None:
         document = AggregatedDocument(
             id=state.document_id,
@@ -186,10 +199,12 @@ async def _apply_document(session: AsyncSession, state: DocumentState, at: datet
             number=s.number,
             title=s.title,
             path=list(s.path),
+            text=s.text or "",
         )
         for s in state.sections
     )
     await session.flush()
+    return before != {s.id: s.parent_id for s in state.sections}
 
 
 @dataclass
@@ -201,6 +216,8 @@ class SectionTally:
     level: int
     total: int = 0
     by_channel: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHANNELS, 0))
+    # people who commented on it or a subsection, each once (services.aggregator.commenters)
+    commenters: int = 0
 
 
 async def get_document(session: AsyncSession, document_id: uuid.UUID) -> AggregatedDocument:
@@ -211,7 +228,7 @@ async def get_document(session: AsyncSession, document_id: uuid.UUID) -> Aggrega
 
 
 async def tallies(session: AsyncSession, document_id: uuid.UUID) -> list[SectionTally]:
-    """Every section in order, zeros included; a section's count includes its subsections."""
+    """Every section in order, zeros included; a section's counts include its subsections."""
     await get_document(session, document_id)
     sections = (
         (
@@ -237,6 +254,9 @@ async def tallies(session: AsyncSession, document_id: uuid.UUID) -> list[Section
                 tally.by_channel[channel] = tally.by_channel.get(channel, 0) + count
                 tally.total += count
             node = parents.get(node)
+    for node, people in (await commenters.section_commenters(session, document_id)).items():
+        if node in result:
+            result[node].commenters = people
     return [result[s.id] for s in sections]
 
 
@@ -257,6 +277,12 @@ async def document_totals(session: AsyncSession, document_id: uuid.UUID) -> dict
     for _key, channel, count in await _direct_counts(session, document_id):
         totals[channel] = totals.get(channel, 0) + count
     return totals
+
+
+async def document_commenters(session: AsyncSession, document_id: uuid.UUID) -> int:
+    """How many people commented on the document, anywhere in it."""
+    people = await commenters.section_commenters(session, document_id)
+    return people.get(commenters.EVERYTHING, 0)
 
 
 async def list_documents(session: AsyncSession) -> Sequence[AggregatedDocument]:

@@ -56,4 +56,8 @@ def upload_limits(request: Request) -> UploadLimits:
     return UploadLimits.of(runtime_of(request).settings)  # type: ignore[arg-type]
 
 
+# A file over these limits, or one that inflates or parses past them, is refused with 413.
+upload_limits.refusals = (413,)  # type: ignore[attr-defined]
+
+
 UploadLimitsDep = Annotated[UploadLimits, Depends(upload_limits)]

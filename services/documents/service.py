@@ -33,7 +33,7 @@ from shared.events import (
     utcnow,
 )
 from shared.text import LOCAL_TZ, nfc, slugify, vn_date
-from shared.web import DomainError, NotFound
+from shared.web import DomainError, NotFound, found
 
 PRODUCER = "documents"
 
@@ -181,10 +181,7 @@ async def sections_of(session: AsyncSession, document_id: uuid.UUID) -> Sequence
 
 
 async def get_document(session: AsyncSession, document_id: uuid.UUID) -> Document:
-    document = await session.get(Document, document_id)
-    if document is None:
-        raise NotFound("Không tìm thấy dự thảo.")
-    return document
+    return found(await session.get(Document, document_id), "Không tìm thấy dự thảo.")
 
 
 def is_published(document: Document) -> bool:
@@ -203,11 +200,8 @@ async def get_by_slug(
     session: AsyncSession, slug: str, *, include_drafts: bool = False
 ) -> Document:
     """The document a public page names; drafts only when staff asks (``include_drafts``)."""
-    document = (
-        await session.execute(select(Document).where(col(Document.slug) == slug))
-    ).scalar_one_or_none()
-    if document is None:
-        raise NotFound("Không tìm thấy dự thảo.")
+    query = select(Document).where(col(Document.slug) == slug)
+    document = found((await session.execute(query)).scalar_one_or_none(), "Không tìm thấy dự thảo.")
     return require_visible(document, include_drafts)
 
 

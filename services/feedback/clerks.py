@@ -31,7 +31,7 @@ from shared.auth import Staff
 from shared.db import unit_of_work
 from shared.events import utcnow
 from shared.text import LOCAL_TZ
-from shared.web import DomainError, NotFound
+from shared.web import DomainError, found
 
 QUEUE_PAGE = 50
 
@@ -67,10 +67,7 @@ async def quarantine(
 
 
 async def get_message(session: AsyncSession, message_id: uuid.UUID) -> InboundMessage:
-    message = await session.get(InboundMessage, message_id)
-    if message is None:
-        raise NotFound("Không tìm thấy thư này.")
-    return message
+    return found(await session.get(InboundMessage, message_id), "Không tìm thấy thư này.")
 
 
 async def open_documents(session: AsyncSession) -> list[CatalogueDocument]:
@@ -236,9 +233,6 @@ async def scans_of(session: AsyncSession, comment_ids: list[uuid.UUID]) -> list[
 
 
 async def scan_by_hash(session: AsyncSession, sha256: str) -> LetterScan:
-    found = (
-        await session.execute(select(LetterScan).where(col(LetterScan.sha256) == sha256).limit(1))
-    ).scalar_one_or_none()
-    if found is None:
-        raise NotFound("Không tìm thấy bản quét này.")
-    return found
+    query = select(LetterScan).where(col(LetterScan.sha256) == sha256).limit(1)
+    scan = (await session.execute(query)).scalar_one_or_none()
+    return found(scan, "Không tìm thấy bản quét này.")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from services.feedback import service
-from shared.db import unit_of_work
-from shared.events import AnyEvent, topics
+from shared.consuming import transactional_consumer
+from shared.events import topics
 from shared.kafka import EventConsumer
 from shared.service_app import Runtime
 
@@ -16,19 +16,10 @@ def catalogue_consumer(
 ) -> EventConsumer:
     """Keeps ``feedback_documents``/``feedback_sections`` in step with ``documents.v1``;
     ``on_change`` is called after each batch is committed (the intake's cache forgets)."""
-
-    async def apply(events: list[AnyEvent]) -> None:
-        async with unit_of_work(runtime.sessions) as session:
-            await service.apply_document_events(session, events)
-        if on_change is not None:
-            on_change()
-
-    settings = runtime.settings
-    return EventConsumer(
-        settings.kafka_bootstrap_servers,
+    return transactional_consumer(
+        runtime,
         [topics.DOCUMENTS],
         service.CATALOGUE_CONSUMER,
-        apply,
-        prefix=settings.topic_prefix,
-        commit_timeout=settings.commit_timeout_seconds,
+        service.apply_document_events,
+        after_commit=on_change,
     )

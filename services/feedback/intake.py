@@ -5,13 +5,17 @@ channels all call it; routes only translate HTTP to a ``CommentDraft`` and a ``S
 and the ``Receipt`` back. It
 
 1. answers a repeated submission (same idempotency key) with the first receipt;
-2. reserves a slot under each hourly limit that applies to the source (address, form
-   page, browser, sender's e-mail), exactly, also for comments arriving together;
+2. sheds load at once (503 with Retry-After) when too many comments are already being
+   stored, then reserves a slot under each hourly limit that applies to the source
+   (address, form page, browser, sender's e-mail) and, for the public's web comments,
+   under the global rate (``flood.FloodGates``), exactly, also for comments arriving
+   together;
 3. checks and stores the comment, its ``comments.v1`` outbox row, its acknowledgement
    mail and, when a staff member enters it, its audit line, through the one group
    committer, and returns only after the commit that holds them.
 
-Refusals are ``DomainError``s (422 invalid, 429 over a limit) with Vietnamese messages.
+Refusals are ``DomainError``s (422 invalid, 429 over a limit, 503 overloaded) with
+Vietnamese messages; 429 and 503 carry the seconds to wait (Retry-After).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,17 +34,33 @@ from sqlmodel import col
 
 from services.feedback import service
 from services.feedback.config import FeedbackSettings
+from services.feedback.flood import FloodGates, Gate
 from services.feedback.guards import client_key
 from services.feedback.intake_catalogue import CatalogueCache
 from services.feedback.models import Comment
-from services.feedback.throttle import HourlyLimits, Limit
+from services.feedback.shared_limits import SharedHourlyLimits
+from services.feedback.throttle import HourlyLimits, Limit, RateLimited
 from services.feedback.validation import clean_text
 from shared import audit
 from shared.auth import Staff
 from shared.events import Channel, utcnow
 from shared.group_commit import GroupCommitter
+from shared.web import DomainError
 
 _REMEMBERED_KEYS = 10_000
+GLOBAL_LIMIT_MESSAGE = (
+    "Hệ thống đang nhận quá nhiều ý kiến trong cùng một lúc. Ý kiến của bạn chưa được lưu; "
+    "vui lòng gửi lại sau {seconds} giây."
+)
+OVERLOADED_MESSAGE = (
+    "Hệ thống đang quá tải. Ý kiến của bạn chưa được lưu; vui lòng gửi lại sau {seconds} giây."
+)
+
+
+class Overloaded(DomainError):
+    """Too many comments are being stored already: come back shortly (nothing was stored)."""
+
+    status_code = 503
 
 
 @dataclass(frozen=True)
@@ -80,6 +101,14 @@ def form_submission_key(form_token: str, section_id: object, text: str) -> str:
     return idempotency_key("form", form_token, section_id, clean_text(text))
 
 
+def hourly_limits(settings: FeedbackSettings) -> HourlyLimits | SharedHourlyLimits:
+    """In memory for one instance; in Redis, shared, when the rate-limit storage is Redis."""
+    storage = settings.rate_limit_storage.removeprefix("async+")
+    if storage.startswith(("redis://", "rediss://", "unix://")):
+        return SharedHourlyLimits(storage, settings.rate_limit_key_prefix)
+    return HourlyLimits()
+
+
 class CommentIntake:
     """Accepts comments from every channel through one group committer."""
 
@@ -88,14 +117,17 @@ class CommentIntake:
         committer: GroupCommitter,
         sessions: async_sessionmaker[AsyncSession],
         settings: FeedbackSettings,
-        limits: HourlyLimits | None = None,
+        limits: HourlyLimits | SharedHourlyLimits | None = None,
+        gates: FloodGates | None = None,
         catalogue: CatalogueCache | None = None,
     ) -> None:
         self.committer = committer
         self.catalogue = catalogue or CatalogueCache()
         self.sessions = sessions
         self.settings = settings
-        self.limits = limits or HourlyLimits()
+        self.limits = limits or hourly_limits(settings)
+        self.gates = gates or FloodGates(settings)
+        self.in_flight = 0
         self._recent: OrderedDict[str, Receipt] = OrderedDict()
 
     async def accept(self, draft: service.CommentDraft, source: Source) -> Receipt:
@@ -105,10 +137,39 @@ class CommentIntake:
         key = draft.idempotency_key
         if key is not None and key in self._recent:
             return self._recent[key]
+        public = source.channel == "web" and source.actor is None
+        if public and self.in_flight >= self.settings.intake_max_in_flight > 0:
+            seconds = self.settings.overload_retry_after_seconds
+            raise Overloaded(OVERLOADED_MESSAGE.format(seconds=seconds), retry_after=seconds)
         address_key = (
             client_key(source.address, self.settings.signing_keys) if source.address else None
         )
-        reservation = self.limits.reserve(self._limits_for(draft, source, address_key))
+        reservation = await self.limits.take(self._limits_for(draft, source, address_key))
+        self.in_flight += 1
+        try:
+            return await self._store(draft, source, address_key, reservation.give_back, public)
+        finally:
+            self.in_flight -= 1
+
+    async def _store(
+        self,
+        draft: service.CommentDraft,
+        source: Source,
+        address_key: str | None,
+        release: Callable[[], Awaitable[None]],
+        public: bool,
+    ) -> Receipt:
+        """Past the global gate, through the group committer; slots given back on a refusal."""
+        key = draft.idempotency_key
+        if public:
+            try:
+                wait = await self.gates.admit(Gate(self.gates.web_comments, ("comments",)))
+            except BaseException:
+                await release()
+                raise
+            if wait:
+                await release()
+                raise RateLimited(GLOBAL_LIMIT_MESSAGE.format(seconds=wait), retry_after=wait)
         entered_by = source.actor.subject if source.actor else None
 
         async def store(session: AsyncSession) -> Receipt:
@@ -120,6 +181,7 @@ class CommentIntake:
                 feedback_url=self.settings.public_feedback_url,
                 client_key=address_key,
                 entered_by=entered_by,
+                commenter_secret=self.settings.commenter_key_secret,
                 catalogue=self.catalogue,
             )
             if source.actor is not None:
@@ -137,17 +199,22 @@ class CommentIntake:
         try:
             receipt = await self.committer.submit(store)
         except IntegrityError:
-            reservation.release()
+            await release()
             first = await self.first_receipt(key) if key else None
             if first is None:
                 raise
             receipt = first
         except BaseException:
-            reservation.release()
+            await release()
             raise
         if key is not None:
             self._remember(key, receipt)
         return receipt
+
+    async def close(self) -> None:
+        """Let go of the shared counters' connections (Redis), if any."""
+        if isinstance(self.limits, SharedHourlyLimits):
+            await self.limits.close()
 
     async def first_receipt(self, key: str) -> Receipt | None:
         """The receipt of the comment stored earlier under this idempotency key."""

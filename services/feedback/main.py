@@ -23,6 +23,7 @@ from services.feedback.routes import api, clerk, pages, receipts
 from shared.events import topics, utcnow
 from shared.group_commit import GroupCommitter
 from shared.logging import configure_logging
+from shared.openapi import document_refusal
 from shared.service_app import build_runtime, running, start_periodic
 from shared.web import api_docs, authenticate, install_common, plain_errors, validation_message
 
@@ -64,6 +65,7 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
             async with start_mail_intake(runtime, app.state.intake, settings) as mail:
                 app.state.mail = mail
                 yield
+        await app.state.intake.close()
 
     app = FastAPI(title="Góp Ý · feedback", lifespan=lifespan, **api_docs(settings))
     app.add_middleware(
@@ -79,6 +81,9 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
         trusted_proxies=settings.trusted_proxies,
     )
     install_common(app, SERVICE, lambda: app.state.runtime.ready())
+    # What the body guard and the receipt throttle answer before any route is reached.
+    document_refusal(app, 413, lambda _path, method: method in ("POST", "PUT", "PATCH"))
+    document_refusal(app, 429, lambda path, _method: path.startswith(("/api/receipts", "/receipt")))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:

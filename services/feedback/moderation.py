@@ -24,7 +24,7 @@ from shared.events import (
     SectionReassignedPayload,
     topics,
 )
-from shared.web import DomainError, NotFound
+from shared.web import DomainError, found
 
 PRODUCER = "feedback"
 Action = Literal["spam", "duplicate", "reassign"]
@@ -41,9 +41,9 @@ async def moderate_comment(
     reason: str | None = None,
 ) -> Comment:
     """Apply one moderation decision and announce it; refusals change nothing."""
-    comment = await session.get(Comment, comment_id, with_for_update=True)
-    if comment is None:
-        raise NotFound("Không tìm thấy ý kiến này.")
+    comment = found(
+        await session.get(Comment, comment_id, with_for_update=True), "Không tìm thấy ý kiến này."
+    )
     if comment.status == "withdrawn":
         raise DomainError("Ý kiến đã được người gửi rút lại.", status_code=409)
     comment.state_version += 1

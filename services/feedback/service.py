@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from services.feedback import acknowledgements, intake_catalogue, validation
+from services.feedback import acknowledgements, commenters, intake_catalogue, validation
 from services.feedback.intake_catalogue import CatalogueCache, DocumentWindow
 from services.feedback.models import CatalogueDocument, CatalogueSection, Comment
 from services.feedback.validation import InvalidComment, clean_text
@@ -141,6 +141,7 @@ async def submit_comment(
     feedback_url: str = "",
     client_key: str | None = None,
     entered_by: str | None = None,
+    commenter_secret: str = "",
     catalogue: CatalogueCache | None = None,
 ) -> NewComment:
     """Check a comment against the catalogue and stage it with its outbox event (and mail).
@@ -149,6 +150,7 @@ async def submit_comment(
     (``shared.bulk``), at the latest when it commits. ``catalogue``: the intake's cache of
     documents; without it each document is read once per session.
     Called through ``services.feedback.intake.CommentIntake.accept``, which every channel uses.
+    ``commenter_secret`` keys the pseudonymous commenter key (none without it).
     """
     now = now or utcnow()
     received_at = draft.received_at or now
@@ -201,6 +203,14 @@ async def submit_comment(
             display_name=comment.name,
             organisation=comment.organisation,
             submitted_at=received_at,
+            commenter_key=commenters.commenter_key(
+                commenter_secret,
+                channel=channel,
+                email=comment.email,
+                phone=comment.phone,
+                name=comment.name,
+                address=comment.address,
+            ),
         ),
     )
     outbox.stage(session, topics.COMMENTS, event)

@@ -4,11 +4,14 @@ A slot is reserved before the comment joins a group commit and released if the
 comment is refused, so ten comments arriving together against a limit of three get
 exactly three slots, whether or not they end up in the same transaction. Counts are
 per process: the service seeds them from the database at start-up (the address keys
-are stored with each comment), and several instances each keep their own count.
+are stored with each comment). Several instances share one count when the limits are
+kept in Redis instead (``shared_limits.SharedHourlyLimits``, chosen by
+``FEEDBACK_RATE_LIMIT_STORAGE``).
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -45,6 +48,10 @@ class Reservation:
             self._owner.forget(key, at)
         self._taken = []
 
+    async def give_back(self) -> None:
+        """``release``, as the intake calls it for either kind of limits."""
+        self.release()
+
 
 class HourlyLimits:
     """Sliding one-hour windows of accepted comments, keyed by already-hashed keys."""
@@ -65,12 +72,19 @@ class HourlyLimits:
         now = self._clock()
         chosen = [limit for limit in limits if limit.per_hour > 0]
         for limit in chosen:
-            if len(self._window(limit.key, now)) >= limit.per_hour:
-                raise RateLimited(limit.message)
+            hits = self._window(limit.key, now)
+            if len(hits) >= limit.per_hour:
+                # A slot frees when the oldest hit that keeps the window full leaves it.
+                frees_at = hits[len(hits) - limit.per_hour] + WINDOW_SECONDS
+                raise RateLimited(limit.message, retry_after=max(1, math.ceil(frees_at - now)))
         for limit in chosen:
             self._hits[limit.key].append(now)
         self._maybe_sweep(now)
         return Reservation(self, [(limit.key, now) for limit in chosen])
+
+    async def take(self, limits: Iterable[Limit]) -> Reservation:
+        """``reserve``, as the intake calls it for either kind of limits."""
+        return self.reserve(limits)
 
     def seed(self, key: str, at: float) -> None:
         """Count a comment stored before this process started (kept in time order)."""

@@ -9,6 +9,8 @@ import uuid
 from datetime import datetime
 from typing import Literal, get_args
 
+from pydantic import Field
+
 from .envelope import EnvelopeBase, Payload
 
 # How a comment arrived; tallies count every channel, zeros included.
@@ -33,6 +35,11 @@ class CommentSubmittedPayload(CommentRef):
     display_name: str | None = None
     organisation: str | None = None
     submitted_at: datetime
+    # Who commented, pseudonymously: a keyed hash (HMAC-SHA256, a secret only feedback holds)
+    # of the normalised e-mail, else phone, else a letter's name and address; equal for one
+    # person's comments, so the aggregator counts people without seeing who they are. None
+    # (no contact given, or an event from before it existed): the comment is its own commenter.
+    commenter_key: str | None = Field(default=None, max_length=64)
 
 
 class SectionReassignedPayload(CommentRef):

@@ -14,6 +14,7 @@ def comment(
     text: str,
     channel: str = "web",
     at: datetime | None = None,
+    commenter: str | None = None,
 ) -> ev.CommentSubmitted:
     return ev.CommentSubmitted(
         producer="feedback",
@@ -24,6 +25,7 @@ def comment(
             channel=channel,  # type: ignore[arg-type]
             text=text,
             submitted_at=at or ev.utcnow(),
+            commenter_key=commenter,
         ),
     )
 

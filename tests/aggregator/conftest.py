@@ -41,6 +41,18 @@ class Workspace:
 
 
 @pytest.fixture
+def aggregator_settings(
+    clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str
+) -> AggregatorSettings:
+    """The aggregator's settings over the test database and broker."""
+    return AggregatorSettings(
+        database_url=clean_databases["aggregator"],
+        kafka_bootstrap_servers=broker.bootstrap,
+        topic_prefix=topic_prefix,
+    )
+
+
+@pytest.fixture
 async def workspace(
     clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str
 ) -> AsyncIterator[Workspace]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from typing import Any
 
 from sqlalchemy import select
 
@@ -83,3 +84,38 @@ class TestMatching:
         )
         assert other.stdout.strip() == str(band_hashes(words))
         assert band_hashes("") == []
+
+
+class TestMerging:
+    async def test_a_copy_close_to_two_clusters_merges_them_also_in_earlier_batches(
+        self, workspace: Workspace
+    ) -> None:
+        """Two copies that each started a cluster, then the text itself, which both resemble."""
+        original = CAMPAIGNS[4]
+        first = (
+            "Xin chào, đề nghị tăng mức hỗ trợ cho hộ nghèo và cận nghèo. Mức hỗ trợ hiện nay "
+            "không đủ chi phí sinh hoạt tối thiểu. Cần điều chỉnh theo giá cả thị trường. "
+            "Trân trọng cảm ơn."
+        )
+        second = (
+            "Kiến nghị tăng mức hỗ trợ cho hộ nghèo và cận nghèo. Mức hỗ trợ hiện nay không đủ "
+            "chi phí sinh tối thiểu. Phải điều chỉnh theo giá cả thị trường. Rất mong được tiếp thu."
+        )
+        a, b, bridge = folded_words(first), folded_words(second), folded_words(original)
+        assert not same_position(a, b) and same_position(bridge, a) and same_position(bridge, b)
+        state = document_state()
+        events = [comment(state, 0, text) for text in (first, second, original)]
+        await workspace.apply([published(state), events[0]])
+        await workspace.apply([events[1]])
+        clusters = await self._clusters(workspace, events)
+        assert clusters[0] != clusters[1]
+        await workspace.apply([events[2]])
+        assert len(set(await self._clusters(workspace, events))) == 1
+
+    async def _clusters(self, workspace: Workspace, events: list[Any]) -> list[Any]:
+        async with workspace.sessions() as session:
+            rows = await session.execute(
+                select(AggregatedComment.comment_id, AggregatedComment.cluster_id)
+            )
+            cluster_of = dict(rows.all())
+        return [cluster_of.get(e.payload.comment_id) for e in events]

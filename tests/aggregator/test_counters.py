@@ -33,6 +33,7 @@ STATUS_EVENTS = (ev.CommentMarkedSpam, ev.CommentMarkedDuplicate, ev.CommentWith
 def mixed_history(state: ev.DocumentState, n: int, seed: int) -> list[ev.AnyEvent]:
     """Comments on every section and the whole document, then moderation of some of them."""
     rng = random.Random(seed)
+    people = random.Random(seed + 1)  # a dozen people write more than once; a quarter no one
     sections = [None, *range(len(state.sections))]
     texts = [
         # two circulated texts with their copies, and comments of people's own words
@@ -46,6 +47,7 @@ def mixed_history(state: ev.DocumentState, n: int, seed: int) -> list[ev.AnyEven
             texts[i],
             rng.choice(["web", "email", "post"]),
             at=days_ago(rng.random() * 6),
+            commenter=None if people.random() < 0.25 else f"nguoi-{people.randrange(12)}",
         )
         for i in range(n)
     ]

@@ -69,6 +69,13 @@ class TestComments:
 class TestTallies:
     async def test_tallies_csv_and_xlsx_list_every_section(self, workspace: Workspace) -> None:
         state = await _seed(workspace)
+        lan = "khoa-cua-lan"
+        await workspace.apply(
+            [
+                comment(state, 2, "Lần thứ nhất", commenter=lan),
+                comment(state, 1, "Lần thứ hai", "email", commenter=lan),
+            ]
+        )
         base = f"/api/documents/{state.document_id}"
         rows = list(
             csv.reader(
@@ -78,8 +85,10 @@ class TestTallies:
             )
         )
         assert [r[0] for r in rows[1:]] == [".".join(s.path) for s in state.sections]
-        assert rows[1][2:] == ["1", "1", "0", "0"]  # Part I holds the comment on 1.1
-        assert rows[4][2:] == ["1", "0", "1", "0"]
+        assert rows[0][2:4] == ["Tổng số ý kiến", "Số người góp ý"]
+        # Part I holds the comments on 1 and 1.1: three, from two people (Lan wrote twice)
+        assert rows[1][2:] == ["3", "2", "2", "1", "0"]
+        assert rows[4][2:] == ["1", "1", "0", "1", "0"]
         book = load_workbook(io.BytesIO((await workspace.get(base + "/tallies.xlsx")).content))
         sheet_rows = list(book.active.iter_rows(values_only=True))
-        assert sheet_rows[1][2] == 1 and len(sheet_rows) == 5
+        assert sheet_rows[1][2:4] == (3, 2) and len(sheet_rows) == 5

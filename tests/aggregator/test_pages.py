@@ -33,6 +33,25 @@ class TestOverview:
         assert f'data-live-heat="{state.sections[3].id}" width="50.0"' in html
         assert "/api/documents/" in html and "report.docx" in html
 
+    async def test_people_are_counted_once_in_each_part(self, workspace: Workspace) -> None:
+        state, _ = await _seed(workspace)  # three comments without contact: three people
+        lan = "khoa-cua-lan"
+        await workspace.apply(
+            [
+                comment(state, 2, "Lần một", commenter=lan),
+                comment(state, 1, "Lần hai", commenter=lan),
+            ]
+        )
+        html = (await workspace.get(f"/tong-hop/d/{state.document_id}")).text
+        assert '<th scope="col">Người góp ý</th>' in html
+        assert f'data-live-section="{state.sections[0].id}">4<' in html
+        assert f'data-live-commenters="{state.sections[0].id}">3<' in html  # Lan once
+        assert f'data-live-commenters="{state.sections[3].id}">1<' in html
+        assert "<strong data-live-people>4</strong> người góp ý" in html
+        response = await workspace.get(f"/tong-hop/d/{state.document_id}/truc-tiep", once="true")
+        data = json.loads(response.text.splitlines()[1].removeprefix("data: "))
+        assert data["people"] == 4 and data["commenters"][str(state.sections[0].id)] == 3
+
     async def test_live_counts_arrive_as_server_sent_events(self, workspace: Workspace) -> None:
         state, _ = await _seed(workspace)
         # the in-process transport waits for the end of a response: ask for one event
@@ -75,3 +94,25 @@ class TestSectionPage:
             headers=workspace.auth,
         )
         assert elsewhere.headers["location"].startswith(f"/tong-hop/d/{state.document_id}#")
+
+    async def test_the_section_s_text_is_shown_beside_its_comments(
+        self, workspace: Workspace
+    ) -> None:
+        text = (
+            "Tốc độ tăng trưởng kinh tế bình quân đạt 7,5%/năm.\n\n"
+            "Chỉ tiêu <b>thu ngân sách</b> & đầu tư | vượt kế hoạch\n"
+            "<script>alert(1)</script>"
+        )
+        state = document_state(sections=4, part_text=text)
+        sections = state.sections
+        await workspace.apply([published(state), comment(state, 0, "Đề nghị làm rõ số liệu.")])
+        html = (await workspace.get(f"/tong-hop/d/{state.document_id}/muc/{sections[0].id}")).text
+        assert "<p>Tốc độ tăng trưởng kinh tế bình quân đạt 7,5%/năm.</p>" in html
+        assert (
+            "<p>Chỉ tiêu &lt;b&gt;thu ngân sách&lt;/b&gt; &amp; đầu tư | vượt kế hoạch</p>" in html
+        )
+        assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+        assert "Đề nghị làm rõ số liệu." in html
+        assert "1 ý kiến hợp lệ của 1 người góp ý" in html
+        leaf = (await workspace.get(f"/tong-hop/d/{state.document_id}/muc/{sections[2].id}")).text
+        assert "Mục này không có nội dung riêng" in leaf

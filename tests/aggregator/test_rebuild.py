@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from aiokafka import AIOKafkaProducer
 from sqlalchemy import select
 
 from services.aggregator import service
+from services.aggregator.commenters import EVERYTHING, section_commenters
 from services.aggregator.config import AggregatorSettings
-from services.aggregator.models import AggregatedComment
+from services.aggregator.models import AggregatedComment, CommenterCount
 from services.aggregator.rebuild import rebuild
 from shared import events as ev
 from shared.broker import EmbeddedBroker
 from shared.db import create_engine, session_factory, unit_of_work
-from shared.events.topics import topic_name
 from shared.kafka import ensure_topics
+from tests.aggregator.publishing import send_events
 from tests.aggregator.test_counters import counters_of, mixed_history
 from tests.factories import document_state, published, submitted
 
 
 async def test_rebuild_replaces_a_wrong_projection_with_the_topics_truth(
-    clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str
+    aggregator_settings: AggregatorSettings, broker: EmbeddedBroker, topic_prefix: str
 ) -> None:
-    settings = AggregatorSettings(
-        database_url=clean_databases["aggregator"],
-        kafka_bootstrap_servers=broker.bootstrap,
-        topic_prefix=topic_prefix,
-    )
+    settings = aggregator_settings
     state = document_state(sections=4)
     comments = [submitted(state, 2), submitted(state, 2, "email"), submitted(state, 3, "post")]
     spam = ev.CommentMarkedSpam(
@@ -38,20 +34,7 @@ async def test_rebuild_replaces_a_wrong_projection_with_the_topics_truth(
     )
     history: list[ev.EnvelopeBase] = [published(state), *comments, spam]
     await ensure_topics(broker.bootstrap, [ev.topics.DOCUMENTS, ev.topics.COMMENTS], topic_prefix)
-    producer = AIOKafkaProducer(
-        bootstrap_servers=broker.bootstrap, acks="all", enable_idempotence=False
-    )
-    await producer.start()
-    try:
-        for event in history:
-            topic = (
-                ev.topics.DOCUMENTS if event.type.startswith("document.") else ev.topics.COMMENTS
-            )
-            await producer.send_and_wait(
-                topic_name(topic, topic_prefix), ev.serialize_event(event), key=event.key.encode()
-            )
-    finally:
-        await producer.stop()
+    await send_events(broker.bootstrap, topic_prefix, history)
 
     engine = create_engine(settings.database_url)
     factory = session_factory(engine)
@@ -79,44 +62,33 @@ async def test_rebuild_replaces_a_wrong_projection_with_the_topics_truth(
 async def _snapshot(factory: object, document_id: object) -> tuple[object, ...]:
     async with unit_of_work(factory) as session:  # type: ignore[arg-type]
         tallies = [
-            (t.section_id, t.total, t.by_channel)
+            (t.section_id, t.total, t.by_channel, t.commenters)
             for t in await service.tallies(session, document_id)
         ]  # type: ignore[arg-type]
         counters = await counters_of(session, document_id)  # type: ignore[arg-type]
+        people = await section_commenters(session, document_id)  # type: ignore[arg-type]
+        per_key = sorted(
+            (str(r.node_key), r.commenter_key, r.comments)
+            for r in (await session.execute(select(CommenterCount))).scalars()
+            if r.comments
+        )
         comments = (await session.execute(select(AggregatedComment))).scalars().all()
         rows = sorted((str(c.comment_id), c.section_id, c.status, c.folded_text) for c in comments)
         groups: dict[object, set[str]] = {}
         for c in comments:
             groups.setdefault(c.cluster_id, set()).add(str(c.comment_id))
         clusters = sorted(sorted(g) for g in groups.values())
-    return tallies, counters, rows, clusters
+    return tallies, counters, rows, clusters, people, per_key
 
 
 async def test_rebuild_equals_the_live_projection(
-    clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str
+    aggregator_settings: AggregatorSettings, broker: EmbeddedBroker, topic_prefix: str
 ) -> None:
-    settings = AggregatorSettings(
-        database_url=clean_databases["aggregator"],
-        kafka_bootstrap_servers=broker.bootstrap,
-        topic_prefix=topic_prefix,
-    )
+    settings = aggregator_settings
     state = document_state(sections=6)
     history = mixed_history(state, 90, seed=11)
     await ensure_topics(broker.bootstrap, [ev.topics.DOCUMENTS, ev.topics.COMMENTS], topic_prefix)
-    producer = AIOKafkaProducer(
-        bootstrap_servers=broker.bootstrap, acks="all", enable_idempotence=False
-    )
-    await producer.start()
-    try:
-        for event in history:
-            topic = (
-                ev.topics.DOCUMENTS if event.type.startswith("document.") else ev.topics.COMMENTS
-            )
-            await producer.send_and_wait(
-                topic_name(topic, topic_prefix), ev.serialize_event(event), key=event.key.encode()
-            )
-    finally:
-        await producer.stop()
+    await send_events(broker.bootstrap, topic_prefix, history)
     engine = create_engine(settings.database_url)
     factory = session_factory(engine)
     for start in range(0, len(history), 25):
@@ -130,3 +102,4 @@ async def test_rebuild_equals_the_live_projection(
     assert rebuilt == live
     assert sum(t[1] for t in live[0]) > 0  # type: ignore[index]
     assert max(len(g) for g in live[3]) >= 10  # type: ignore[attr-defined]  # the campaigns
+    assert 0 < live[4][EVERYTHING] < sum(t[1] for t in live[0])  # type: ignore[index]

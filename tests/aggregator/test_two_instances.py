@@ -3,37 +3,33 @@ one is killed mid-stream, the other takes over its partitions and the redelivere
 
 from __future__ import annotations
 
+import csv
+import io
 import random
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
-from aiokafka import AIOKafkaProducer
 
 from shared import events as ev
 from shared.auth import issue_token
 from shared.broker import EmbeddedBroker
-from shared.events.topics import topic_name
 from shared.kafka import ensure_topics
 from tests.aggregator.builders import comment, status_change
+from tests.aggregator.publishing import send_events
 from tests.factories import document_state, published
 from tests.helpers import eventually
 from tests.stack import KEYS, URL, ServiceProcess, stack_env
 
 
-async def _send(bootstrap: str, prefix: str, events: list[ev.AnyEvent]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=False)
-    await producer.start()
-    try:
-        for event in events:
-            topic = (
-                ev.topics.DOCUMENTS if event.type.startswith("document.") else ev.topics.COMMENTS
-            )
-            await producer.send_and_wait(
-                topic_name(topic, prefix), ev.serialize_event(event), key=event.key.encode()
-            )
-    finally:
-        await producer.stop()
+def subtree(state: ev.DocumentState, top: uuid.UUID) -> set[uuid.UUID]:
+    """The section and every section below it."""
+    found = {top}
+    for s in state.sections:  # in document order: a parent comes before its children
+        if s.parent_id in found:
+            found.add(s.id)
+    return found
 
 
 async def test_two_instances_and_a_rebalance_keep_totals_exact(
@@ -70,6 +66,7 @@ async def test_two_instances_and_a_rebalance_keep_totals_exact(
                 )
             ),
             rng.choice(["web", "email", "post"]),
+            commenter=f"nguoi-{i % 70}" if i % 7 else None,  # most write more than once
         )
         for i in range(300)
     ]
@@ -88,10 +85,10 @@ async def test_two_instances_and_a_rebalance_keep_totals_exact(
                 else {}
             )
 
-        await _send(broker.bootstrap, topic_prefix, [published(state), *comments[:150]])
+        await send_events(broker.bootstrap, topic_prefix, [published(state), *comments[:150]])
         await eventually(totals, lambda t: sum(t.values()) > 0, timeout=60)
         second.stop(kill=True)  # mid-stream: its partitions move to the first instance
-        await _send(broker.bootstrap, topic_prefix, [*comments[150:], *spam, *comments[:40]])
+        await send_events(broker.bootstrap, topic_prefix, [*comments[150:], *spam, *comments[:40]])
 
         active = [c for c in comments if c not in comments[::10]]
         expected = {
@@ -111,6 +108,23 @@ async def test_two_instances_and_a_rebalance_keep_totals_exact(
             totals, lambda t: t == {str(k): v for k, v in expected.items()}, timeout=90
         )
         assert sum(final.values()) > 0
+        people = {
+            s.number: len(
+                {
+                    c.payload.commenter_key or str(c.payload.comment_id)
+                    for c in active
+                    if c.payload.section_id in subtree(state, s.id)
+                }
+            )
+            for s in state.sections
+        }
+        async with httpx.AsyncClient(timeout=10) as client:
+            csv_url = url.replace("/tallies", "/tallies.csv")
+            response = await client.get(csv_url, headers={"Authorization": f"Bearer {token}"})
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        numbers = {".".join(s.path): s.number for s in state.sections}
+        assert {numbers[r[0]]: int(r[3]) for r in rows[1:]} == people
+        assert 0 < people["I"] < expected[state.sections[0].id]
     finally:
         first.stop()
         second.stop()

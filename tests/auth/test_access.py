@@ -11,9 +11,6 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from services.aggregator import service as projection
-from shared.db import unit_of_work
-from tests.factories import document_state, published
 from tests.stack import AGG, DOCS, FEEDBACK, HTML, URL, Stack, csrf_from, sign_in
 
 DRAFT = "DỰ THẢO BÁO CÁO\n\nI. KẾT QUẢ\n\n1. Kinh tế\n\nTăng trưởng khá.\n"
@@ -159,9 +156,7 @@ class TestDocumentReviewers:
     async def test_a_restricted_document_admits_only_its_reviewers_and_admins(
         self, stack: Stack
     ) -> None:
-        state = document_state()
-        async with unit_of_work(stack.runtime("aggregator").sessions) as session:
-            await projection.apply_events(session, [published(state)])
+        state = await stack.draft_in_the_aggregator()
         chosen = await stack.account("duoc-chon@tinh.gov.vn", ["reviewer"])
         await stack.account("khac@tinh.gov.vn", ["reviewer"])
         await stack.account("quantri@tinh.gov.vn", ["admin"])

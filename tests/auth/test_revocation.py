@@ -82,7 +82,8 @@ class TestSignOut:
         assert (await user.get(f"{FEEDBACK}/api/staff/me")).json()["roles"] == ["clerk"]
 
 
-async def _cli(env: dict[str, str], *args: str) -> str:
+async def _cli(env: dict[str, str], *args: str, stdin: bytes | None = None) -> str:
+    """What ``python -m services.aggregator ARGS`` prints, given ``stdin`` if any."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -90,10 +91,11 @@ async def _cli(env: dict[str, str], *args: str) -> str:
         *args,
         cwd=ROOT,
         env={**os.environ, **env},
+        stdin=asyncio.subprocess.PIPE if stdin is not None else None,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await process.communicate()
+    out, err = await process.communicate(stdin)
     assert process.returncode == 0, err.decode()
     return out.decode().strip()
 
@@ -140,23 +142,15 @@ class TestApiTokens:
             "AGGREGATOR_DATABASE_URL": stack.settings("aggregator").database_url,
             "AUTH_SECRET_KEYS": KEYS,
         }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "services.aggregator",
+        out = await _cli(
+            env,
             "create-admin",
             "--email",
             "Truong-Ban@tinh.gov.vn",
             "--password-stdin",
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
+            stdin=b"mat-khau-quan-tri-1\n",
         )
-        out, err = await process.communicate(b"mat-khau-quan-tri-1\n")
-        assert process.returncode == 0, err.decode()
-        assert "truong-ban@tinh.gov.vn" in out.decode()
+        assert "truong-ban@tinh.gov.vn" in out
         browser = stack.browser()
         assert (
             await sign_in(browser, "truong-ban@tinh.gov.vn", "mat-khau-quan-tri-1")

@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from services.aggregator import service as projection
-from shared.db import unit_of_work
-from tests.factories import SMALL_DRAFT, document_state, published
+from tests.factories import SMALL_DRAFT
 from tests.stack import AGG, DOCS, HTML, Stack, csrf_from, sign_in
 
 
@@ -62,9 +60,7 @@ class TestLinksBetweenServices:
     async def test_workspace_administration_and_reviewer_assignment_link_each_other(
         self, stack: Stack
     ) -> None:
-        state = document_state()
-        async with unit_of_work(stack.runtime("aggregator").sessions) as session:
-            await projection.apply_events(session, [published(state)])
+        state = await stack.draft_in_the_aggregator()
         browser = await _admin(stack)
         home = (await browser.get(f"{AGG}/tong-hop")).text
         assert f'href="{DOCS}/soan-thao"' in home

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 
-from services.documents.config import DocumentsSettings
-from services.documents.main import create_app
-from shared.auth import issue_token
 from shared.broker import EmbeddedBroker
+from tests.documents.inprocess import documents_service
 
 AdminClient = Callable[..., AbstractAsyncContextManager[tuple[httpx.AsyncClient, str]]]
 
@@ -27,19 +24,7 @@ def admin_client(
 
     @asynccontextmanager
     async def running(**overrides: Any) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
-        settings = DocumentsSettings(
-            database_url=clean_databases["documents"],
-            kafka_bootstrap_servers=broker.bootstrap,
-            topic_prefix=topic_prefix,
-            **overrides,
-        )
-        app = create_app(settings)
-        token = issue_token(settings.signing_keys, "admin@test", ["admin"], ttl=timedelta(hours=1))
-        transport = httpx.ASGITransport(app=app)
-        async with app.router.lifespan_context(app):
-            async with httpx.AsyncClient(
-                transport=transport, base_url="http://127.0.0.1:8001"
-            ) as client:
-                yield client, token
+        async with documents_service(clean_databases, broker, topic_prefix, **overrides) as docs:
+            yield docs.anonymous, docs.admin_token()
 
     return running

@@ -146,7 +146,10 @@ class TestRequiredFields:
         assert 'value="name" checked' in (await browser.get(location)).text
         engine = create_engine(clean_databases["documents"])
         async with engine.connect() as conn:
-            rows = (await conn.execute(select(OutboxMessage.event_type, OutboxMessage.body))).all()
+            query = select(OutboxMessage.event_type, OutboxMessage.body).order_by(
+                OutboxMessage.seq  # type: ignore[arg-type]
+            )
+            rows = (await conn.execute(query)).all()
         await engine.dispose()
         event_type, body = rows[-1]
         assert event_type == "document.updated"

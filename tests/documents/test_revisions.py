@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.documents import revisions, service
-from services.documents.models import Document
+from services.documents.models import Document, DocumentRevision
 from services.documents.upload import UploadLimits
 from shared.audit import AuditEntry
 from shared.auth import Staff
@@ -67,6 +67,20 @@ async def _open_document(session: AsyncSession) -> Document:
     return document
 
 
+async def _propose(session: AsyncSession, document: Document) -> DocumentRevision:
+    """The revised draft (v2.txt), proposed by the admin."""
+    return await revisions.propose_revision(
+        session, document, "v2.txt", REVISED.encode(), limits=LIMITS, actor=ADMIN
+    )
+
+
+async def _proposed_on_an_open_document(
+    session: AsyncSession,
+) -> tuple[Document, DocumentRevision]:
+    document = await _open_document(session)
+    return document, await _propose(session, document)
+
+
 def _ids_by_title(sections: object) -> dict[str, object]:
     return {s.title: s.id for s in sections}  # type: ignore[attr-defined]
 
@@ -75,10 +89,7 @@ class TestPreview:
     async def test_the_report_names_kept_new_and_orphaned_sections(
         self, session: AsyncSession
     ) -> None:
-        document = await _open_document(session)
-        revision = await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, actor=ADMIN
-        )
+        document, revision = await _proposed_on_an_open_document(session)
         report = revision.report
         assert [e["title"] for e in report["new"]] == ["Công tác xây dựng Đảng"]
         assert [e["title"] for e in report["orphaned"]] == ["Quốc phòng, an ninh"]
@@ -90,9 +101,7 @@ class TestPreview:
     async def test_previewing_changes_nothing(self, session: AsyncSession) -> None:
         document = await _open_document(session)
         before = _ids_by_title(await service.sections_of(session, document.id))
-        await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, actor=ADMIN
-        )
+        await _propose(session, document)
         assert _ids_by_title(await service.sections_of(session, document.id)) == before
         assert document.version == 1
 
@@ -110,9 +119,7 @@ class TestApply:
     ) -> None:
         document = await _open_document(session)
         before = _ids_by_title(await service.sections_of(session, document.id))
-        revision = await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, actor=ADMIN
-        )
+        revision = await _propose(session, document)
         await revisions.apply_revision(session, document, revision, limits=LIMITS, actor=ADMIN)
         await session.commit()
         after = await service.sections_of(session, document.id)
@@ -127,10 +134,7 @@ class TestApply:
         assert events[-1] == "document.updated"
 
     async def test_a_revision_is_applied_once(self, session: AsyncSession) -> None:
-        document = await _open_document(session)
-        revision = await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, actor=ADMIN
-        )
+        document, revision = await _proposed_on_an_open_document(session)
         await revisions.apply_revision(session, document, revision, limits=LIMITS, actor=ADMIN)
         with pytest.raises(revisions.DomainError, match="đã được xử lý"):
             await revisions.apply_revision(session, document, revision, limits=LIMITS, actor=ADMIN)
@@ -141,10 +145,7 @@ class TestAudit:
         self, session: AsyncSession
     ) -> None:
         """Whatever the entry point (API or staff page), the service writes the trace."""
-        document = await _open_document(session)
-        revision = await revisions.propose_revision(
-            session, document, "v2.txt", REVISED.encode(), limits=LIMITS, actor=ADMIN
-        )
+        document, revision = await _proposed_on_an_open_document(session)
         await revisions.apply_revision(session, document, revision, limits=LIMITS, actor=ADMIN)
         await session.commit()
         entries = (await session.execute(select(AuditEntry).order_by(AuditEntry.id))).scalars()

@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
@@ -86,19 +85,8 @@ async def _stored_comments(stack: Stack, document_id: str) -> int:
 
 async def _open_document(stack: Stack) -> dict[str, Any]:
     """Import and open the sample draft; wait (on either database) until feedback knows it."""
-    async with httpx.AsyncClient(base_url=stack.url("documents"), timeout=30) as client:
-        created = await client.post(
-            "/api/documents",
-            json={"text": DRAFT, "source_name": "du-thao.txt"},
-            headers=stack.auth,
-        )
-        assert created.status_code == 201, created.text
-        document_id = created.json()["id"]
-        opened = await client.post(
-            f"/api/documents/{document_id}/open", json={"days": 30}, headers=stack.auth
-        )
-        assert opened.status_code == 200, opened.text
-        document: dict[str, Any] = (await client.get(f"/api/documents/{document_id}")).json()
+    document = await stack.open_draft(DRAFT, "du-thao.txt")
+    document_id = document["id"]
     engine = create_engine(stack.env["FEEDBACK_DATABASE_URL"])
 
     async def status() -> str | None:

@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.e2e.browser import PHONE, SHOTS, fits_the_screen, needs_chromium, serious_violations
@@ -45,27 +44,8 @@ def stack(make_stack: StackFactory) -> Stack:
     return make_stack().start()
 
 
-async def _open_sample(stack: Stack) -> dict[str, Any]:
-    """The Điện Biên draft of ``make run``, open for 30 days and known to feedback."""
-    async with httpx.AsyncClient(base_url=stack.url("documents"), timeout=60) as client:
-        created = await client.post(
-            "/api/documents",
-            json={"text": SAMPLE, "source_name": "dien-bien.txt"},
-            headers=stack.auth,
-        )
-        assert created.status_code == 201, created.text
-        document_id = created.json()["id"]
-        opened = await client.post(
-            f"/api/documents/{document_id}/open", json={"days": 30}, headers=stack.auth
-        )
-        assert opened.status_code == 200, opened.text
-        document: dict[str, Any] = (await client.get(f"/api/documents/{document_id}")).json()
-    await stack.wait_catalogued(document_id)
-    return document
-
-
 async def test_the_contents_fold_and_a_section_page_leads_on(stack: Stack, browser: Any) -> None:
-    document = await _open_sample(stack)
+    document = await stack.publish_draft(SAMPLE, "dien-bien.txt")
     by_path = {tuple(s["path"]): s for s in document["sections"]}
     context = await browser.new_context(
         viewport=PHONE, locale="vi-VN", device_scale_factor=2, bypass_csp=True
@@ -116,7 +96,7 @@ async def test_the_contents_fold_and_a_section_page_leads_on(stack: Stack, brows
 async def test_a_comment_on_a_section_is_named_by_its_path_and_leads_back(
     stack: Stack, browser: Any
 ) -> None:
-    document = await _open_sample(stack)
+    document = await stack.publish_draft(SAMPLE, "dien-bien.txt")
     target = next(s for s in document["sections"] if s["path"] == TARGET)
     context = await browser.new_context(viewport=PHONE, locale="vi-VN", bypass_csp=True)
     page = await context.new_page()
@@ -136,7 +116,7 @@ async def test_a_comment_on_a_section_is_named_by_its_path_and_leads_back(
 async def test_english_leaves_no_vietnamese_on_the_citizen_pages(
     stack: Stack, browser: Any
 ) -> None:
-    document = await _open_sample(stack)
+    document = await stack.publish_draft(SAMPLE, "dien-bien.txt")
     target = next(s for s in document["sections"] if s["path"] == TARGET)
     context = await browser.new_context(viewport=PHONE, locale="en-GB", bypass_csp=True)
     page = await context.new_page()

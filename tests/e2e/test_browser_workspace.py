@@ -25,6 +25,7 @@ from tests.aggregator.builders import comment, days_ago
 from tests.aggregator.campaigns import CAMPAIGNS, DISTINCT, variant
 from tests.e2e.browser import SHOTS, needs_chromium, serious_violations
 from tests.factories import document_state, published
+from tests.helpers import print_to_pdf
 from tests.stack import KEYS, URL, ServiceProcess, stack_env
 
 pytestmark = needs_chromium
@@ -49,7 +50,12 @@ async def workspace_setup(
     clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str, tmp_path: Path
 ) -> AsyncIterator[tuple[ServiceProcess, Seeded]]:
     url = clean_databases["aggregator"]
-    state = document_state(sections=6)
+    text = (
+        "Nhiệm kỳ qua, kinh tế của tỉnh tăng trưởng khá, bình quân 7,5%/năm; thu ngân sách "
+        "vượt kế hoạch.\nHạ tầng giao thông nông thôn được đầu tư, 85% số xã đạt chuẩn "
+        "nông thôn mới."
+    )
+    state = document_state(sections=6, part_text=text)
     rng = random.Random(7)
     events: list[ev.AnyEvent] = [published(state)]
     events += [
@@ -59,8 +65,9 @@ async def workspace_setup(
             variant(CAMPAIGNS[0], rng),
             rng.choice(["web", "email"]),
             days_ago(rng.random() * 9),
+            commenter=f"nguoi-{n % 18}",  # six people sent the circulated text twice
         )
-        for _ in range(24)
+        for n in range(24)
     ]
     events += [
         comment(
@@ -115,9 +122,14 @@ async def test_overview_live_counts_search_and_a_cluster_review(
     await page.locator(f'[data-live-section="{state.sections[0].id}"]:text-is("25")').wait_for(
         timeout=15000
     )
+    # ... and so do its people (a comment without contact details is its own commenter)
+    people = page.locator(f'[data-live-commenters="{state.sections[0].id}"]')
+    assert await people.inner_text() == "19"
 
     # the section page: search without diacritics
     await page.get_by_role("link", name="I. Kết quả").click()
+    draft = page.get_by_role("complementary", name="Nội dung mục").locator(".draft-text p")
+    assert (await draft.all_inner_texts())[1].startswith("Hạ tầng giao thông nông thôn")
     await page.get_by_label("Tìm").fill("ha tang giao thong")
     await page.get_by_role("button", name="Lọc").click()
     await page.wait_for_url("**q=ha+tang+giao+thong*")
@@ -154,23 +166,7 @@ async def test_overview_live_counts_search_and_a_cluster_review(
     assert response.status_code == 200
     source = tmp_path / "bao-cao.docx"
     source.write_bytes(response.content)
-    office = shutil.which("libreoffice") or shutil.which("soffice")
-    assert office
-    subprocess.run(
-        [
-            office,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    pdf = print_to_pdf(source)
     subprocess.run(
         [
             "pdftoppm",
@@ -181,7 +177,7 @@ async def test_overview_live_counts_search_and_a_cluster_review(
             "1",
             "-l",
             "2",
-            str(tmp_path / "bao-cao.pdf"),
+            str(pdf),
             str(tmp_path / "trang"),
         ],
         check=True,

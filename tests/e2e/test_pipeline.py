@@ -32,6 +32,35 @@ class TestCommentToTally:
         assert tallies[("Phần thứ hai",)] == 0
         assert len(tallies) == len(document["sections"])
 
+    async def test_people_are_counted_once_and_each_section_shows_its_text(
+        self, stack: Stack
+    ) -> None:
+        """One person writing twice (the e-mail in two spellings) is one commenter of the
+        part; a comment without contact details is its own. The workspace shows the draft's
+        own words beside the comments."""
+        document = await stack.publish_draft()
+        part = section_id(document, "Phần thứ nhất", "I", "1")
+        farming = section_id(document, "Phần thứ nhất", "I", "1", "1.1")
+        industry = section_id(document, "Phần thứ nhất", "I", "1", "1.2")
+        for section, contact in (
+            (farming, {"email": "Lan.Tran@Example.vn"}),
+            (industry, {"email": "lan.tran@example.vn"}),
+            (industry, {}),
+        ):
+            body = {"document_id": document["id"], "section_id": section, "text": "Góp ý"}
+            answer = await stack.client.post(
+                f"{stack.url('feedback')}/api/comments", json={**body, **contact}
+            )
+            assert answer.status_code == 201, answer.text
+        path = ("Phần thứ nhất", "I", "1")
+        await eventually(lambda: stack.tallies(document["id"]), lambda t: t.get(path) == 3)
+        pages = f"{stack.url('aggregator')}/tong-hop/d/{document['id']}/muc"
+        html = (await stack.client.get(f"{pages}/{part}", headers=stack.auth)).text
+        assert "3 ý kiến hợp lệ của 2 người góp ý" in html
+        html = (await stack.client.get(f"{pages}/{industry}", headers=stack.auth)).text
+        assert "2 ý kiến hợp lệ của 2 người góp ý" in html
+        assert "<p>Giá trị sản xuất công nghiệp tăng bình quân 8%/năm.</p>" in html
+
     async def test_the_html_form_gives_a_receipt_and_is_counted(self, stack: Stack) -> None:
         document = await stack.publish_draft()
         section = section_id(document, "Phần thứ hai", "I")

@@ -26,6 +26,12 @@ def _body(state: ev.DocumentState, **overrides: object) -> dict[str, object]:
     return body
 
 
+async def _submitted(intake: Intake, state: ev.DocumentState) -> str:
+    """The receipt code of a comment sent through the API."""
+    answer = await intake.client.post("/api/comments", json=_body(state))
+    return answer.json()["receipt"]  # type: ignore[no-any-return]
+
+
 class TestAccept:
     async def test_the_fixed_shape_answers_201_with_a_receipt(
         self, intake: Intake, open_document: ev.DocumentState
@@ -66,6 +72,34 @@ class TestAccept:
         raw = json.dumps(row.body, ensure_ascii=False)
         assert "b@example.vn" not in raw and "0912" not in raw
         assert row.body["payload"]["text"] == "Góp ý về mục này"
+
+    async def test_one_person_s_comments_share_a_pseudonymous_commenter_key(
+        self, intake: Intake, open_document: ev.DocumentState
+    ) -> None:
+        people = [
+            {"email": "Lan.Tran@Example.vn"},
+            {"email": "lan.tran@example.vn", "phone": "0912 345 678"},  # e-mail first
+            {"phone": "+84 912 345 678"},
+            {"phone": "0912.345.678"},
+            {"name": "Nguyễn Văn A"},  # a name alone singles out no one
+            {},
+        ]
+        for person in people:
+            response = await intake.client.post(
+                "/api/comments", json=_body(open_document, **person)
+            )
+            assert response.status_code == 201, response.text
+        async with intake.app.state.runtime.sessions() as s:
+            rows = (await s.execute(select(OutboxMessage))).scalars().all()
+        by_comment = {r.key: r.body["payload"].get("commenter_key") for r in rows}
+        async with intake.app.state.runtime.sessions() as s:
+            order = (await s.execute(select(Comment).order_by(Comment.received_at))).scalars()
+            keys = [by_comment[str(c.id)] for c in order]
+        assert keys[0] == keys[1] and keys[2] == keys[3]
+        assert keys[0] and keys[2] and keys[0] != keys[2]
+        assert keys[4] is None and keys[5] is None
+        raw = json.dumps([r.body for r in rows], ensure_ascii=False)
+        assert "lan.tran" not in raw.lower() and "912" not in raw
 
 
 class TestRefuse:
@@ -172,9 +206,7 @@ class TestReceiptAndWithdrawal:
     async def test_a_receipt_is_looked_up_as_typed_on_a_phone(
         self, intake: Intake, open_document: ev.DocumentState
     ) -> None:
-        receipt = (await intake.client.post("/api/comments", json=_body(open_document))).json()[
-            "receipt"
-        ]
+        receipt = await _submitted(intake, open_document)
         typed = receipt.replace("-", " ").lower()
         status = await intake.client.get(f"/api/receipts/{typed}")
         assert status.status_code == 200
@@ -184,9 +216,7 @@ class TestReceiptAndWithdrawal:
     async def test_withdrawing_emits_comment_withdrawn_once(
         self, intake: Intake, open_document: ev.DocumentState
     ) -> None:
-        receipt = (await intake.client.post("/api/comments", json=_body(open_document))).json()[
-            "receipt"
-        ]
+        receipt = await _submitted(intake, open_document)
         response = await intake.client.post(f"/api/receipts/{receipt}/withdraw")
         assert response.status_code == 200 and response.json()["status"] == "withdrawn"
         again = await intake.client.post(f"/api/receipts/{receipt}/withdraw")
@@ -206,9 +236,7 @@ class TestReceiptAndWithdrawal:
     async def test_the_code_can_travel_in_the_body_instead_of_the_url(
         self, intake: Intake, open_document: ev.DocumentState
     ) -> None:
-        receipt = (await intake.client.post("/api/comments", json=_body(open_document))).json()[
-            "receipt"
-        ]
+        receipt = await _submitted(intake, open_document)
         found = await intake.client.post("/api/receipts/lookup", json={"receipt": receipt})
         assert found.status_code == 200 and found.json()["status"] == "received"
         gone = await intake.client.post("/api/receipts/withdraw", json={"receipt": receipt})

@@ -60,6 +60,25 @@ class TestChannels:
         assert outbox.body["payload"]["channel"] == "post"
         assert outbox.body["payload"]["submitted_at"].startswith(received.date().isoformat())
 
+    async def test_letters_from_one_sender_share_a_commenter_key(
+        self, intake: Intake, open_document: ev.DocumentState
+    ) -> None:
+        """A letter names no e-mail or phone: its sender's name and address say who it is."""
+        receipts = [
+            await intake.app.state.intake.accept(draft, Source("post", actor=CLERK))
+            for draft in (
+                _draft(open_document, name="Ông Lê Văn K", address="Bản Mường, xã Thanh Nưa"),
+                _draft(open_document, name="ông lê văn k", address="Bản  Mường, Xã Thanh Nưa"),
+                _draft(open_document, name="Ông Lê Văn K"),  # no address: no one in particular
+            )
+        ]
+        async with intake.app.state.runtime.sessions() as s:
+            rows = (await s.execute(select(OutboxMessage))).scalars().all()
+        key_of = {r.key: r.body["payload"].get("commenter_key") for r in rows}
+        first, second, nameless = (key_of[str(r.comment_id)] for r in receipts)
+        assert first and first == second and nameless is None
+        assert "Mường" not in str([r.body for r in rows])
+
     async def test_a_letter_received_in_time_is_accepted_after_the_close(
         self, intake: Intake
     ) -> None:

@@ -4,65 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
 
-import httpx
 import pytest
 from fastapi import FastAPI
 
-from services.documents.config import DocumentsSettings
-from services.documents.main import create_app
-from shared.auth import issue_token
+from services.aggregator.config import AggregatorSettings
+from services.aggregator.main import create_app as create_aggregator
 from shared.broker import EmbeddedBroker
-from tests.factories import SMALL_DRAFT
+from tests.documents.inprocess import Docs, documents_service
 from tests.feedback.conftest import make_intake  # noqa: F401 - the feedback app's settings fixture
-
-
-@dataclass
-class Docs:
-    """The documents app, a client with the admin's bearer token, and one with nothing."""
-
-    app: FastAPI
-    settings: DocumentsSettings
-    admin: httpx.AsyncClient
-    anonymous: httpx.AsyncClient
-
-    def admin_token(self) -> str:
-        return issue_token(
-            self.settings.signing_keys, "admin@test", ["admin"], ttl=timedelta(hours=1)
-        )
-
-    async def import_draft(self, text: str = SMALL_DRAFT) -> dict[str, Any]:
-        created = await self.admin.post("/api/documents", json={"text": text, "source_name": "a"})
-        assert created.status_code == 201, created.text
-        return created.json()  # type: ignore[no-any-return]
-
-
-@asynccontextmanager
-async def documents_service(
-    urls: dict[str, str], broker: EmbeddedBroker, prefix: str, **overrides: Any
-) -> AsyncIterator[Docs]:
-    settings = DocumentsSettings(
-        database_url=urls["documents"],
-        kafka_bootstrap_servers=broker.bootstrap,
-        topic_prefix=prefix,
-        **overrides,
-    )
-    app = create_app(settings)
-    token = issue_token(settings.signing_keys, "admin@test", ["admin"], ttl=timedelta(hours=1))
-    transport = httpx.ASGITransport(app=app)
-    async with app.router.lifespan_context(app):
-        async with (
-            httpx.AsyncClient(
-                transport=transport,
-                base_url="http://127.0.0.1:8001",
-                headers={"Authorization": f"Bearer {token}"},
-            ) as admin,
-            httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8001") as anonymous,
-        ):
-            yield Docs(app, settings, admin, anonymous)
 
 
 @pytest.fixture
@@ -73,3 +23,19 @@ async def docs(
         clean_databases, broker, topic_prefix, max_upload_bytes=2_000_000
     ) as service:
         yield service
+
+
+@asynccontextmanager
+async def aggregator_service(
+    urls: dict[str, str], broker: EmbeddedBroker, prefix: str
+) -> AsyncIterator[FastAPI]:
+    """The aggregator app over the test databases and broker, its lifespan entered."""
+    app = create_aggregator(
+        AggregatorSettings(
+            database_url=urls["aggregator"],
+            kafka_bootstrap_servers=broker.bootstrap,
+            topic_prefix=prefix,
+        )
+    )
+    async with app.router.lifespan_context(app):
+        yield app

@@ -7,10 +7,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 
-from services.aggregator.config import AggregatorSettings
-from services.aggregator.main import create_app as create_aggregator
 from shared.broker import EmbeddedBroker
-from tests.security.conftest import Docs
+from tests.security.conftest import Docs, aggregator_service
 
 MB = 1024 * 1024
 
@@ -21,6 +19,13 @@ class Meter:
     def __init__(self, total: int) -> None:
         self.total = total
         self.sent = 0
+
+    def upload_headers(self) -> dict[str, str]:
+        """A file upload that declares the whole length up front."""
+        return {
+            "Content-Type": "multipart/form-data; boundary=x",
+            "Content-Length": str(self.total),
+        }
 
     async def stream(self) -> AsyncIterator[bytes]:
         chunk = b"x" * MB
@@ -33,12 +38,7 @@ class TestBodiesAreCappedAndIdentityComesFirst:
     async def test_an_anonymous_3gb_upload_is_refused_before_it_is_read(self, docs: Docs) -> None:
         body = Meter(3 * 1024 * MB)
         answer = await docs.anonymous.post(
-            "/api/documents/upload",
-            content=body.stream(),
-            headers={
-                "Content-Type": "multipart/form-data; boundary=x",
-                "Content-Length": str(body.total),
-            },
+            "/api/documents/upload", content=body.stream(), headers=body.upload_headers()
         )
         assert answer.status_code == 401
         assert "đăng nhập" in answer.json()["detail"]
@@ -56,26 +56,14 @@ class TestBodiesAreCappedAndIdentityComesFirst:
     async def test_a_declared_length_over_the_cap_is_413_at_once(self, docs: Docs) -> None:
         body = Meter(50 * MB)
         answer = await docs.admin.post(
-            "/api/documents/upload",
-            content=body.stream(),
-            headers={
-                "Content-Type": "multipart/form-data; boundary=x",
-                "Content-Length": str(body.total),
-            },
+            "/api/documents/upload", content=body.stream(), headers=body.upload_headers()
         )
         assert answer.status_code == 413 and body.sent == 0
 
     async def test_a_1gb_sign_in_body_is_413(
         self, clean_databases: dict[str, str], broker: EmbeddedBroker, topic_prefix: str
     ) -> None:
-        app = create_aggregator(
-            AggregatorSettings(
-                database_url=clean_databases["aggregator"],
-                kafka_bootstrap_servers=broker.bootstrap,
-                topic_prefix=topic_prefix,
-            )
-        )
-        async with app.router.lifespan_context(app):
+        async with aggregator_service(clean_databases, broker, topic_prefix) as app:
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://agg") as client:
                 body = Meter(1024 * MB)

@@ -9,15 +9,13 @@ from datetime import timedelta
 
 import httpx
 
-from services.aggregator.config import AggregatorSettings
-from services.aggregator.main import create_app as create_aggregator
 from shared import outbox
 from shared.auth import issue_token
 from shared.broker import EmbeddedBroker
 from shared.db import create_engine, session_factory, unit_of_work
 from shared.events import SessionsRevokedPayload, StaffSessionsRevoked, topics, utcnow
 from tests.helpers import eventually
-from tests.security.conftest import documents_service
+from tests.security.conftest import aggregator_service, documents_service
 
 SUBJECT = "account:bientap"
 
@@ -65,14 +63,7 @@ class TestRevocationsSurviveARestart:
             await eventually(
                 lambda: _feed_state(feed), lambda state: state != "starting", timeout=20
             )
-            aggregator = create_aggregator(
-                AggregatorSettings(
-                    database_url=clean_databases["aggregator"],
-                    kafka_bootstrap_servers=broker.bootstrap,
-                    topic_prefix=fresh_broker,
-                )
-            )
-            async with aggregator.router.lifespan_context(aggregator):
+            async with aggregator_service(clean_databases, broker, fresh_broker):
                 await eventually(
                     lambda: _me(docs.anonymous, old_cookie), lambda s: s == 401, timeout=30
                 )
@@ -82,14 +73,7 @@ class TestRevocationsSurviveARestart:
     ) -> None:
         await _revocation_already_published(clean_databases["aggregator"])
         first_run = f"t{uuid.uuid4().hex[:10]}."
-        aggregator = create_aggregator(
-            AggregatorSettings(
-                database_url=clean_databases["aggregator"],
-                kafka_bootstrap_servers=broker.bootstrap,
-                topic_prefix=first_run,
-            )
-        )
-        async with aggregator.router.lifespan_context(aggregator):
+        async with aggregator_service(clean_databases, broker, first_run):
             async with documents_service(clean_databases, broker, first_run) as docs:
                 old_cookie = issue_token(
                     docs.settings.signing_keys, SUBJECT, ["reviewer"], ttl=timedelta(hours=1)

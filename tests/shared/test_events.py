@@ -81,6 +81,13 @@ class TestRoundTrip:
         body["added_later"] = 2
         assert ev.parse_event(json.dumps(body)) == event
 
+    def test_a_comment_event_from_before_the_commenter_key_still_decodes(self) -> None:
+        event = _samples()[4]
+        body = json.loads(ev.serialize_event(event))
+        body["payload"].pop("commenter_key", None)
+        parsed = ev.parse_event(json.dumps(body))
+        assert isinstance(parsed, ev.CommentSubmitted) and parsed.payload.commenter_key is None
+
     def test_vietnamese_text_travels_as_utf8(self) -> None:
         raw = ev.serialize_event(_samples()[4])
         assert "Góp ý về mục I".encode() in raw

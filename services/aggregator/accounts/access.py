@@ -16,7 +16,7 @@ from shared import audit
 from shared.auth import Staff, issue_token, token_digest
 from shared.events import utcnow
 from shared.revocation import RevocationList
-from shared.web import NotFound
+from shared.web import found
 
 
 async def create_api_token(
@@ -59,9 +59,7 @@ async def revoke_api_token(
     session: AsyncSession, actor: Staff, token_id: str, revocations: RevocationList
 ) -> ApiToken:
     """Refuse a script's token in every service from now on."""
-    row = await session.get(ApiToken, token_id)
-    if row is None:
-        raise NotFound("Không tìm thấy mã truy cập.")
+    row = found(await session.get(ApiToken, token_id), "Không tìm thấy mã truy cập.")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         revoked = Staff(

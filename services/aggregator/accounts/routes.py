@@ -17,6 +17,7 @@ from services.aggregator.accounts.views import client_ip, render
 from services.aggregator.config import AggregatorSettings
 from services.aggregator.deps import SessionDep, SettingsDep, StaffDep, runtime_of
 from shared import audit
+from shared.openapi import refusals
 from shared.security import (
     CsrfProtected,
     clear_session_cookie,
@@ -62,7 +63,12 @@ async def login_form(request: Request, settings: SettingsDep, next: str = "") ->
     return _login_page(request, settings, next=next)
 
 
-@router.post("/dang-nhap", response_class=HTMLResponse, dependencies=[CsrfProtected])
+@router.post(
+    "/dang-nhap",
+    response_class=HTMLResponse,
+    dependencies=[CsrfProtected],
+    responses=refusals(403, 429),
+)
 async def login(
     request: Request,
     session: SessionDep,

@@ -32,7 +32,7 @@ from shared.events import (
     utcnow,
 )
 from shared.revocation import RevocationList
-from shared.web import DomainError, NotFound
+from shared.web import DomainError, NotFound, found
 
 PRODUCER = "aggregator"
 MIN_PASSWORD_CHARS = 10
@@ -88,10 +88,7 @@ async def find_by_email(session: AsyncSession, email: str) -> StaffAccount | Non
 
 
 async def get_account(session: AsyncSession, account_id: uuid.UUID) -> StaffAccount:
-    account = await session.get(StaffAccount, account_id)
-    if account is None:
-        raise NotFound("Không tìm thấy tài khoản.")
-    return account
+    return found(await session.get(StaffAccount, account_id), "Không tìm thấy tài khoản.")
 
 
 async def list_accounts(session: AsyncSession) -> Sequence[StaffAccount]:

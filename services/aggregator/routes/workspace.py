@@ -18,7 +18,7 @@ from services.aggregator import overview, review, search, service
 from services.aggregator.accounts.views import templates
 from services.aggregator.deps import ReviewerDep, SessionDep, runtime_of
 from services.aggregator.exports import CHANNEL_LABEL, DISPOSITION_LABEL, STATUS_LABEL
-from services.aggregator.models import AggregatedComment
+from services.aggregator.models import AggregatedComment, AggregatedSection
 from services.aggregator.routes.api import FilterDep
 from services.aggregator.schemas import ReviewUpdate
 from shared.events import utcnow
@@ -56,6 +56,7 @@ async def document_overview(
             "document": document,
             "rows": rows,
             "totals": totals,
+            "people": await service.document_commenters(session, document_id),
             "hottest": max((r.total for r in rows), default=0) or 1,
             "bars": bars,
             "peak": peak,
@@ -87,10 +88,13 @@ async def live_counts(
             async with sessions() as s:
                 rows = await service.tallies(s, document_id)
                 totals = await service.document_totals(s, document_id)
+                people = await service.document_commenters(s, document_id)
             body = json.dumps(
                 {
                     "total": sum(totals.values()),
+                    "people": people,
                     "sections": {str(r.section_id): r.total for r in rows},
+                    "commenters": {str(r.section_id): r.commenters for r in rows},
                 }
             )
             if body != last:
@@ -136,6 +140,7 @@ async def section_page(
     section = next((r for r in rows if r.section_id == section_id), None)
     if section is None:
         raise DomainError("Không tìm thấy mục này trong dự thảo.", status_code=404)
+    stored = await session.get(AggregatedSection, section_id)
     comments, following = await search.list_comments(session, document_id, f, cursor, PAGE_SIZE)
     clusters = {r.comment.cluster_id for r in comments if r.comment.cluster_id}
     sizes = (
@@ -160,6 +165,7 @@ async def section_page(
             "me": staff,
             "document": document,
             "section": section,
+            "section_text": stored.text if stored else "",
             "children": [r for r in rows if r.path[: len(section.path)] == section.path],
             "all_sections": rows,
             "sent": bool(request.query_params.get("da-gui")),

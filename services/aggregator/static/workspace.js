@@ -15,8 +15,14 @@
       var heat = document.querySelector('[data-live-heat="' + id + '"]');
       if (heat) heat.setAttribute("width", (100 * data.sections[id] / hottest).toFixed(1));
     });
+    Object.keys(data.commenters || {}).forEach(function (id) {
+      var cell = document.querySelector('[data-live-commenters="' + id + '"]');
+      if (cell) cell.textContent = format(data.commenters[id]);
+    });
     var total = document.querySelector("[data-live-total]");
     if (total) total.textContent = format(data.total);
+    var people = document.querySelector("[data-live-people]");
+    if (people && data.people !== undefined) people.textContent = format(data.people);
     state.textContent = "(cập nhật trực tiếp)";
   });
   source.onerror = function () { state.textContent = "(mất kết nối, đang thử lại…)"; };

@@ -66,6 +66,7 @@ async def start_mail_intake(
             runtime.sessions,
             mail_domain=settings.intake_mail_domain.lower(),
             on_stored=processor.notify,
+            gates=intake.gates,
         )
         server = await start_listener(
             handler,

@@ -18,11 +18,17 @@ from services.feedback.schemas import (
     ReceiptCode,
     ReceiptStatus,
 )
+from shared.openapi import refusals
 
 router = APIRouter(prefix="/api")
 
 
-@router.post("/comments", response_model=CommentReceipt, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/comments",
+    response_model=CommentReceipt,
+    status_code=status.HTTP_201_CREATED,
+    responses=refusals(429, 503),
+)
 async def create_comment(
     body: CommentCreate,
     request: Request,
@@ -45,14 +51,14 @@ async def create_comment(
     return CommentReceipt(comment_id=receipt.comment_id, receipt=receipt.code)
 
 
-@router.post("/receipts/lookup", response_model=ReceiptStatus)
+@router.post("/receipts/lookup", response_model=ReceiptStatus, responses=refusals(404))
 async def lookup_by_body(body: ReceiptCode, session: SessionDep) -> ReceiptStatus:
     """The same as ``GET /receipts/{code}``, with the code kept out of the (logged) URL."""
     comment = await service.find_by_receipt(session, body.receipt)
     return ReceiptStatus.model_validate(comment, from_attributes=True)
 
 
-@router.post("/receipts/withdraw", response_model=ReceiptStatus)
+@router.post("/receipts/withdraw", response_model=ReceiptStatus, responses=refusals(404, 409))
 async def withdraw_by_body(body: ReceiptCode, session: SessionDep) -> ReceiptStatus:
     """Withdraw, with the code in the body rather than in the (logged) URL."""
     comment = await service.withdraw_comment(session, body.receipt)
@@ -65,7 +71,7 @@ async def receipt_status(receipt: str, session: SessionDep) -> ReceiptStatus:
     return ReceiptStatus.model_validate(comment, from_attributes=True)
 
 
-@router.post("/receipts/{receipt}/withdraw", response_model=ReceiptStatus)
+@router.post("/receipts/{receipt}/withdraw", response_model=ReceiptStatus, responses=refusals(409))
 async def withdraw_comment(receipt: str, session: SessionDep) -> ReceiptStatus:
     """Knowing the unguessable receipt code is the commenter's proof of authorship."""
     comment = await service.withdraw_comment(session, receipt)

@@ -25,6 +25,8 @@ from services.feedback.views import render
 from shared import form_tokens
 from shared.deps import runtime_of
 from shared.i18n import LANGUAGES, translator
+from shared.openapi import refusals
+from shared.storage_errors import RETRY_AFTER_SECONDS, StorageFailure, storage_failure
 from shared.web import DomainError
 
 router = APIRouter()
@@ -64,7 +66,7 @@ async def _refusal(
     section = await session.get(CatalogueSection, section_id) if section_id else None
     t = translator(lang or "vi")
     label = t("form.text_section", number=section.number) if section else t("form.text_whole")
-    return render(
+    page = render(
         request,
         "feedback/form_error.html",
         status_code=error.status_code,
@@ -81,9 +83,43 @@ async def _refusal(
         where=acknowledgements.place_of(document, section) if section else "",
         back=_back(settings, document),
     )
+    page.headers.update(error.headers)
+    return page
 
 
-@router.post("/comments", response_class=HTMLResponse)
+def _not_stored(
+    request: Request,
+    settings: FeedbackSettings,
+    failure: StorageFailure,
+    values: dict[str, str],
+    form_token: str,
+    lang: str | None,
+) -> HTMLResponse:
+    """The database is out of reach: the form again with what the citizen typed (nothing
+    here needs the database), the same token, and when to try again."""
+    t = translator(lang or "vi")
+    response = render(
+        request,
+        "feedback/form_error.html",
+        status_code=failure.status_code,
+        lang=lang,
+        error=DomainError(failure.message, status_code=failure.status_code),
+        values=values,
+        can_resend=True,
+        document_id=values["document_id"],
+        section_id=values["section_id"],
+        token=form_token,
+        required=[],
+        label=t("form.text_section") if values["section_id"] else t("form.text_whole"),
+        max_chars=settings.max_comment_chars,
+        where="",
+        back=_back(settings, None),
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+@router.post("/comments", response_class=HTMLResponse, responses=refusals(403, 429, 503))
 async def submit_form(
     request: Request,
     intake: IntakeDep,
@@ -109,6 +145,13 @@ async def submit_form(
         "address": address,
         "email": email,
         "phone": phone,
+    }
+    values = {
+        "document_id": document_id,
+        "section_id": section_id,
+        "text": text,
+        "consent": consent,
+        **personal,
     }
     try:
         guards.check_honeypot(website)
@@ -138,17 +181,15 @@ async def submit_form(
         )
         receipt = await intake.accept(draft, source)
     except DomainError as exc:
-        values = {
-            "document_id": document_id,
-            "section_id": section_id,
-            "text": text,
-            "consent": consent,
-            **personal,
-        }
         # A session only for the refusal page: the intake has its own (the group's), and a
         # per-request session dependency cost about 7 % of an accepted comment (issue 15).
         async with runtime_of(request).sessions() as session:
             return await _refusal(request, session, settings, exc, values, chosen)
+    except Exception as exc:
+        failure = storage_failure(exc)
+        if failure is None:
+            raise
+        return _not_stored(request, settings, failure, values, form_token, chosen)
     target = f"/comments/received/{receipt.comment_id}"
     if chosen:
         target += f"?lang={chosen}"

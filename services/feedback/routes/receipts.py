@@ -18,6 +18,7 @@ from services.feedback.config import FeedbackSettings
 from services.feedback.deps import SessionDep, SettingsDep
 from services.feedback.views import render
 from shared import form_tokens
+from shared.openapi import refusals
 from shared.web import DomainError
 
 router = APIRouter()
@@ -58,13 +59,13 @@ def _lookup_refused(request: Request, code: str, error: DomainError) -> HTMLResp
     )
 
 
-@router.get("/receipt", response_class=HTMLResponse)
+@router.get("/receipt", response_class=HTMLResponse, responses=refusals(404))
 async def lookup_form(request: Request, code: str = "") -> HTMLResponse:
     """The look-up form; an old link's ``?code=`` only fills the box (it is POSTed from here)."""
     return render(request, "feedback/lookup.html", code=code.strip()[:20])
 
 
-@router.post("/receipt", response_class=HTMLResponse)
+@router.post("/receipt", response_class=HTMLResponse, responses=refusals(404))
 async def lookup(
     request: Request, session: SessionDep, settings: SettingsDep, code: FormText = ""
 ) -> HTMLResponse:
@@ -73,7 +74,7 @@ async def lookup(
     return await _found_page(request, session, settings, code)
 
 
-@router.post("/receipt/withdraw", response_class=HTMLResponse)
+@router.post("/receipt/withdraw", response_class=HTMLResponse, responses=refusals(404, 409))
 async def withdraw(
     request: Request,
     session: SessionDep,

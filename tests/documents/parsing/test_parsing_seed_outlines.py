@@ -107,21 +107,11 @@ class TestSeedInvitations:
         }
         assert doc.invitation.opens is not None and doc.invitation.opens.isoformat() == "2020-07-02"
 
-    def test_seed_001_has_no_invitation_despite_body_dates(self, fixtures_dir: Path) -> None:
+    @pytest.mark.parametrize("seed", [1, 2], ids=["seed_001_despite_body_dates", "seed_002"])
+    def test_a_seed_without_an_invitation_has_none(self, fixtures_dir: Path, seed: int) -> None:
         from services.documents.parsing import invitation_record
 
-        doc = parse_file(fixtures_dir / f"{SEEDS[1]}.txt")
-        assert invitation_record(doc) == {
-            "emails": [],
-            "postal_addresses": [],
-            "deadline": None,
-            "postage_free": False,
-        }
-
-    def test_seed_002_has_no_invitation(self, fixtures_dir: Path) -> None:
-        from services.documents.parsing import invitation_record
-
-        doc = parse_file(fixtures_dir / f"{SEEDS[2]}.txt")
+        doc = parse_file(fixtures_dir / f"{SEEDS[seed]}.txt")
         assert invitation_record(doc) == {
             "emails": [],
             "postal_addresses": [],

@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -217,29 +218,47 @@ class TestClerkQuarantine:
         assert response.status_code == 401
 
 
+async def _enter_letter(
+    intake: Intake, state: ev.DocumentState, scan: tuple[str, bytes], **fields: object
+) -> httpx.Response:
+    """A clerk enters a letter received today on this consultation, with one scanned page."""
+    name, content = scan
+    return await intake.client.post(
+        "/van-thu/thu-buu-dien",
+        headers=clerk_headers(intake),
+        data={
+            "document_id": str(state.document_id),
+            "received": ev.utcnow().date().isoformat(),
+            **fields,
+        },
+        files=[("scan", (name, content, "image/png"))],
+    )
+
+
 class TestPostalLetters:
-    async def test_a_letter_with_its_scan_becomes_a_post_comment_with_a_receipt(
-        self, smtp_intake: Intake, tmp_path: Path
-    ) -> None:
+    @pytest.fixture
+    def scans(self, smtp_intake: Intake, tmp_path: Path) -> Path:
+        """The folder this intake keeps letter scans in."""
         smtp_intake.settings.scan_dir = str(tmp_path / "scans")
+        return tmp_path / "scans"
+
+    async def test_a_letter_with_its_scan_becomes_a_post_comment_with_a_receipt(
+        self, smtp_intake: Intake, scans: Path
+    ) -> None:
         state = consultation()
         form = await smtp_intake.client.get(
             "/van-thu/thu-buu-dien", headers=clerk_headers(smtp_intake)
         )
         assert "số 1 đường Võ Nguyên Giáp" in form.text  # where the invitation says to write
-        response = await smtp_intake.client.post(
-            "/van-thu/thu-buu-dien",
-            headers=clerk_headers(smtp_intake),
-            data={
-                "document_id": str(state.document_id),
-                "received": ev.utcnow().date().isoformat(),
-                "name": "Lê Văn Cường",
-                "address": "Thôn 3, xã Hòa Bình",
-                "section_id": [str(state.sections[1].id)],
-                "text": ["Đề nghị quan tâm hơn đến kinh tế nông thôn."],
-                "form_key": "letter-1",
-            },
-            files=[("scan", ("trang1.png", PNG, "image/png"))],
+        response = await _enter_letter(
+            smtp_intake,
+            state,
+            ("trang1.png", PNG),
+            name="Lê Văn Cường",
+            address="Thôn 3, xã Hòa Bình",
+            section_id=[str(state.sections[1].id)],
+            text=["Đề nghị quan tâm hơn đến kinh tế nông thôn."],
+            form_key="letter-1",
         )
         assert response.status_code == 303, response.text
         done = await smtp_intake.client.get(
@@ -250,28 +269,23 @@ class TestPostalLetters:
         assert comment.address == "Thôn 3, xã Hòa Bình"
         [scan] = await rows(smtp_intake, LetterScan)
         assert scan.comment_id == comment.id and scan.content_type == "image/png"
-        assert (tmp_path / "scans" / scan.sha256[:2] / scan.sha256).read_bytes() == PNG
+        assert (scans / scan.sha256[:2] / scan.sha256).read_bytes() == PNG
 
     async def test_a_file_that_is_not_an_image_is_refused_and_nothing_stored(
-        self, smtp_intake: Intake, tmp_path: Path
+        self, smtp_intake: Intake, scans: Path
     ) -> None:
-        smtp_intake.settings.scan_dir = str(tmp_path / "scans")
         state = consultation()
-        response = await smtp_intake.client.post(
-            "/van-thu/thu-buu-dien",
-            headers=clerk_headers(smtp_intake),
-            data={
-                "document_id": str(state.document_id),
-                "received": ev.utcnow().date().isoformat(),
-                "section_id": [""],
-                "text": ["Ý kiến."],
-            },
-            files=[("scan", ("../../etc/x.png", b"<script>alert(1)</script>", "image/png"))],
+        response = await _enter_letter(
+            smtp_intake,
+            state,
+            ("../../etc/x.png", b"<script>alert(1)</script>"),
+            section_id=[""],
+            text=["Ý kiến."],
         )
         assert response.status_code == 422
         assert "không phải ảnh" in response.text
         assert await rows(smtp_intake, Comment) == []
-        assert not (tmp_path / "scans").exists()
+        assert not scans.exists()
 
 
 class TestImportMail:

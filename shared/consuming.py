@@ -1,0 +1,42 @@
+"""Consumer-group members that apply each batch of events in one transaction of the service's
+database, recording the events there (``shared.idempotency``), before offsets are committed."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.db import unit_of_work
+from shared.events import AnyEvent
+from shared.kafka import EventConsumer
+from shared.service_app import Runtime
+
+ApplyBatch = Callable[[AsyncSession, list[AnyEvent]], Awaitable[object]]
+
+
+def transactional_consumer(
+    runtime: Runtime,
+    topics: Sequence[str],
+    group_id: str,
+    apply: ApplyBatch,
+    *,
+    after_commit: Callable[[], None] | None = None,
+) -> EventConsumer:
+    """``apply`` each batch in one unit of work; ``after_commit`` (if any) once it committed."""
+
+    async def handle(events: list[AnyEvent]) -> None:
+        async with unit_of_work(runtime.sessions) as session:
+            await apply(session, events)
+        if after_commit is not None:
+            after_commit()
+
+    settings = runtime.settings
+    return EventConsumer(
+        settings.kafka_bootstrap_servers,
+        topics,
+        group_id,
+        handle,
+        prefix=settings.topic_prefix,
+        commit_timeout=settings.commit_timeout_seconds,
+    )
