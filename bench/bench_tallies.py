@@ -141,7 +141,11 @@ async def _times(call: Callable[[], Awaitable[object]], repeat: int) -> tuple[fl
     return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))]
 
 
-async def _measure(url: str, document_id: uuid.UUID, part: uuid.UUID, report_n: int) -> None:
+async def _measure(
+    url: str, document_id: uuid.UUID, part: uuid.UUID, report_n: int
+) -> dict[str, float]:
+    """Each read's p50 and p99 in ms (``tallies_p99_ms`` is issue 15's figure); printed too."""
+    figures: dict[str, float] = {}
     engine = create_engine(url)
     sessions = session_factory(engine)
     async with sessions() as session:
@@ -185,14 +189,15 @@ async def _measure(url: str, document_id: uuid.UUID, part: uuid.UUID, report_n: 
         async def searched() -> object:
             return await search.list_comments(session, document_id, found, None, 30)
 
-        for name, call, repeat in (
-            ("tallies (counters)", tallies, 200),
-            ("tallies as before (GROUP BY every comment)", group_by, 10),
-            ("section page, first 30", first_page, 100),
-            ("section page, 30 after 6,000 (keyset)", deep_page, 100),
-            ("section page, search 'ha tang giao thong'", searched, 20),
+        for key, name, call, repeat in (
+            ("tallies", "tallies (counters)", tallies, 200),
+            ("tallies_group_by", "tallies as before (GROUP BY every comment)", group_by, 10),
+            ("section_page", "section page, first 30", first_page, 100),
+            ("section_page_deep", "section page, 30 after 6,000 (keyset)", deep_page, 100),
+            ("section_search", "section page, search 'ha tang giao thong'", searched, 20),
         ):
             p50, p99 = await _times(call, repeat)
+            figures[f"{key}_p50_ms"], figures[f"{key}_p99_ms"] = round(p50, 2), round(p99, 2)
             print(f"{name:46s} p50 {p50:8.2f} ms   p99 {p99:8.2f} ms   ({repeat} calls)")
     if report_n:
         async with engine.begin() as conn:
@@ -208,7 +213,9 @@ async def _measure(url: str, document_id: uuid.UUID, part: uuid.UUID, report_n: 
             body = await report.render(session, document_id)
             seconds = time.perf_counter() - start
         print(f"report.docx for {report_n:,} comments: {seconds:.1f} s, {len(body) / 1e6:.1f} MB")
+        figures["report_s"] = round(seconds, 1)
     await engine.dispose()
+    return figures
 
 
 async def _create(admin_url: str, name: str) -> None:
@@ -219,31 +226,38 @@ async def _create(admin_url: str, name: str) -> None:
     await engine.dispose()
 
 
+def measure(
+    n: int = 1_000_000, report_n: int = 0, server: str = "postgresql+asyncpg://127.0.0.1:5432"
+) -> dict[str, float]:
+    """Load ``n`` comments into a throwaway database, time the reads, drop the database."""
+    name = f"gopy_bench_tallies_{uuid.uuid4().hex[:6]}"
+    asyncio.run(_create(f"{server}/test", name))
+    url = f"{server}/{name}"
+    try:
+        migrate.upgrade("aggregator", url)
+        start = time.perf_counter()
+        document_id, parts = asyncio.run(_load(url, n))
+        print(f"loaded in {time.perf_counter() - start:.0f} s")
+        figures = asyncio.run(_measure(url, document_id, parts[0], report_n))
+        return {"tallies_comments": n, **figures}
+    finally:
+
+        async def drop() -> None:
+            engine = create_engine(f"{server}/test", isolation_level="AUTOCOMMIT")
+            async with engine.connect() as conn:
+                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            await engine.dispose()
+
+        asyncio.run(drop())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("n", nargs="?", type=int, default=1_000_000)
     parser.add_argument("--report", type=int, default=100_000)
     parser.add_argument("--server", default="postgresql+asyncpg://127.0.0.1:5432")
     args = parser.parse_args()
-    name = f"gopy_bench_tallies_{uuid.uuid4().hex[:6]}"
-    asyncio.run(_create(f"{args.server}/test", name))
-    url = f"{args.server}/{name}"
-    try:
-        migrate.upgrade("aggregator", url)
-        start = time.perf_counter()
-        document_id, parts = asyncio.run(_load(url, args.n))
-        print(f"loaded in {time.perf_counter() - start:.0f} s")
-        asyncio.run(_measure(url, document_id, parts[0], args.report))
-    finally:
-        engine_url = f"{args.server}/test"
-
-        async def drop() -> None:
-            engine = create_engine(engine_url, isolation_level="AUTOCOMMIT")
-            async with engine.connect() as conn:
-                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            await engine.dispose()
-
-        asyncio.run(drop())
+    measure(args.n, args.report, args.server)
 
 
 if __name__ == "__main__":

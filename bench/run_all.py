@@ -7,6 +7,7 @@ same run on the same machine, so figures from different machines can be compared
 ``bench/results.json`` and prints a table.
 
 Usage: python bench/run_all.py [--quick] [--seconds S] [--backlog N] [--burst-connections C]
+                               [--connections C] [--tallies-comments N]
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ for path in (HERE, ROOT):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
+import bench_email_parse  # noqa: E402
+import bench_tallies  # noqa: E402
 import scenarios  # noqa: E402
 from harness import Bench  # noqa: E402
 
@@ -42,10 +45,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--backlog", type=int, help="events in the aggregator's backlog")
     parser.add_argument("--burst-connections", type=int, help="connections of the burst")
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--tallies-comments", type=int, help="comments under the tallies read")
     args = parser.parse_args(argv)
     args.seconds = args.seconds or (8 if args.quick else 30)
     args.backlog = args.backlog or (10_000 if args.quick else 200_000)
     args.burst_connections = args.burst_connections or (256 if args.quick else 1000)
+    args.tallies_comments = args.tallies_comments or (100_000 if args.quick else 1_000_000)
     return args
 
 
@@ -69,6 +74,7 @@ async def run_all(args: argparse.Namespace) -> dict[str, Any]:
             "connections": args.connections,
             "backlog": args.backlog,
             "burst_connections": args.burst_connections,
+            "tallies_comments": args.tallies_comments,
         },
     }
     with tempfile.TemporaryDirectory(prefix="gopy-bench-") as tmp:
@@ -82,6 +88,10 @@ async def run_all(args: argparse.Namespace) -> dict[str, Any]:
             limit = 60 if args.quick else 600
             results.update(await scenarios.aggregator_backlog(bench, args.backlog, limit))
             results["peak_rss_mb_end"] = bench.peak_rss_mb()
+    # Without the services: one process reading mail; the reviewers' reads on a loaded table.
+    results.update(await asyncio.to_thread(bench_email_parse.measure, 5 if args.quick else 20))
+    tallies = await asyncio.to_thread(bench_tallies.measure, args.tallies_comments, 0)
+    results.update({k: v for k, v in tallies.items() if k.startswith("tallies_")})
     return results
 
 
@@ -103,6 +113,11 @@ ROWS = (
     ("aggregator_backlog_applied", "  applied when measured", "{:,}"),
     ("aggregator_events_per_s", "aggregator events/s (goal ≥ 20000)", "{:,.0f}"),
     ("import_ms", "import largest seed, parse → published, ms", "{:,.0f}"),
+    ("email_parse_per_s", "e-mail reader, messages/s, one process (goal ≥ 300)", "{:,.0f}"),
+    ("email_parse_per_cpu_s", "  messages per CPU second", "{:,.0f}"),
+    ("tallies_comments", "tallies read over comments", "{:,}"),
+    ("tallies_p50_ms", "  tallies p50, ms", "{:.2f}"),
+    ("tallies_p99_ms", "  tallies p99, ms", "{:.2f}"),
     ("burst_offered", "burst: requests answered", "{:,}"),
     ("burst_receipts", "  receipts (201)", "{:,}"),
     ("burst_refused", "  clean refusals (429/503 + Retry-After)", "{:,}"),

@@ -9,7 +9,7 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 import wrk
 from aiokafka import AIOKafkaProducer
@@ -115,8 +115,14 @@ async def form_intake(bench: Bench, seconds: float, connections: int) -> dict[st
         "text": TEXT,
     }
 
+    # "{n}" must reach the script unencoded to be made unique per request: urlencode would
+    # turn it into %7Bn%7D, every request would carry the same text, and the same text from
+    # the same page is one comment (answered from memory, not stored again).
+    body = urlencode(fields).replace(quote_plus("{n}"), "{n}")
+    assert "{n}" in body
+
     def fresh() -> Path:  # new texts for each run: a repeated text is answered from memory
-        return wrk.script("/comments", "application/x-www-form-urlencoded", urlencode(fields))
+        return wrk.script("/comments", "application/x-www-form-urlencoded", body)
 
     await _load(bench.url("feedback"), fresh(), 1, connections)
     base = await _load(bench.baseline_url, fresh(), seconds, connections)

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared import bulk
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Work = Callable[[AsyncSession], Awaitable[Any]]
@@ -92,16 +94,19 @@ class GroupCommitter:
         async with self._sessions() as session, session.begin():
             for work, future in batch:
                 if not isolate:
-                    # No autoflush: the group's rows go out together at commit, in a few
-                    # multi-row INSERTs, instead of one round trip per row per request.
+                    # No autoflush: the group's rows go out together at commit, one
+                    # statement per table (``shared.bulk``, then the unit of work),
+                    # instead of one round trip per row per request.
                     with session.no_autoflush:
                         outcomes.append((future, await work(session), None))
                     continue
                 try:
                     async with session.begin_nested():
                         result = await work(session)
+                        await bulk.write_staged(session)
                         await session.flush()
                     outcomes.append((future, result, None))
                 except Exception as exc:  # this request's refusal, rolled back alone
                     outcomes.append((future, None, exc))
+            await bulk.write_staged(session)
         return outcomes

@@ -15,6 +15,7 @@ from sqlalchemy import JSON, Column, Index, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import Field, SQLModel, col
 
+from shared import bulk
 from shared.db import UTCDateTime, is_sqlite
 from shared.events import EnvelopeBase, serialize_body, utcnow
 from shared.events.topics import topic_name
@@ -41,6 +42,9 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
+OUTBOX_TABLE = OutboxMessage.__table__  # type: ignore[attr-defined]
+
+
 def add(session: AsyncSession, topic: str, envelope: EnvelopeBase) -> OutboxMessage:
     """Queue an event in the caller's transaction; it is published after that commit."""
     row = OutboxMessage(
@@ -52,6 +56,24 @@ def add(session: AsyncSession, topic: str, envelope: EnvelopeBase) -> OutboxMess
     )
     session.add(row)
     return row
+
+
+def stage(session: AsyncSession, topic: str, envelope: EnvelopeBase) -> None:
+    """``add`` without an ORM object: the row goes out with the transaction's other staged
+    rows in one statement (``shared.bulk``), at the latest when it commits."""
+    bulk.stage(
+        session,
+        OUTBOX_TABLE,
+        {
+            "event_id": envelope.event_id,
+            "topic": topic,
+            "key": envelope.key,
+            "event_type": envelope.type,
+            "body": envelope.model_dump(mode="json"),
+            "created_at": utcnow(),
+            "sent_at": None,
+        },
+    )
 
 
 async def mark_all_unsent(session: AsyncSession, topic: str) -> int:
@@ -99,15 +121,21 @@ class OutboxRelay:
         # (on_created -> mark_all_unsent), which would wait forever on our own locks.
         producer = await self._producers.get()
         async with self._factory() as session, session.begin():
+            # Columns, not ORM entities: no object and identity-map entry per row (issue 15).
             query = (
-                select(OutboxMessage)
+                select(
+                    col(OutboxMessage.seq),
+                    col(OutboxMessage.topic),
+                    col(OutboxMessage.key),
+                    col(OutboxMessage.body),
+                )
                 .where(col(OutboxMessage.sent_at).is_(None))
                 .order_by(col(OutboxMessage.seq))
                 .limit(self._batch_size)
             )
             if self._skip_locked:
                 query = query.with_for_update(skip_locked=True)
-            rows = (await session.execute(query)).scalars().all()
+            rows = (await session.execute(query)).all()
             if not rows:
                 return 0
             futures = [

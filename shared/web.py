@@ -62,6 +62,11 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+# The same, as ASGI raw headers, for the common middleware's fast path.
+_SECURITY_PAIRS = [
+    (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in SECURITY_HEADERS.items()
+]
+_HSTS = (b"strict-transport-security", HSTS.encode("latin-1"))
 
 
 class DomainError(Exception):
@@ -262,10 +267,17 @@ class CommonMiddleware:
                 status = message["status"]
                 headers = list(message.get("headers", []))
                 message["headers"] = headers
-                # A shell over the same header list, so the shared helpers edit it in place.
-                response = Response(status_code=status)
-                response.raw_headers = headers
-                add_security_headers(Request(scope), response)
+                state = scope.get("state") or {}
+                if state.get("staff") is not None or state.get("new_csrf_cookie"):
+                    # A shell over the same header list, so the shared helpers edit it in place.
+                    response = Response(status_code=status)
+                    response.raw_headers = headers
+                    add_security_headers(Request(scope), response)
+                else:  # the anonymous answer (every comment): no Request, no Response built
+                    present = {name.lower() for name, _value in headers}
+                    headers.extend(pair for pair in _SECURITY_PAIRS if pair[0] not in present)
+                    if scope.get("scheme") == "https" and _HSTS[0] not in present:
+                        headers.append(_HSTS)
             await send(message)
 
         try:

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 
+from services.documents import parse_worker
 from services.documents.config import DocumentsSettings
 from services.documents.routes import admin, api, pages, revisions
 from shared.events import topics
@@ -28,6 +29,7 @@ def create_app(settings: DocumentsSettings | None = None) -> FastAPI:
         runtime = build_runtime(settings, produces=[topics.DOCUMENTS])
         app.state.runtime = runtime
         async with running(runtime):
+            await parse_worker.warm_up()
             yield
 
     app = FastAPI(title="Góp Ý · documents", lifespan=lifespan, **api_docs(settings))

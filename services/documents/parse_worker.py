@@ -75,6 +75,31 @@ def _run_blocking(job: Callable[..., Any], args: tuple, limits: WorkerLimits) ->
         process.join(5)
 
 
+_warm = False
+
+
+def _ready() -> bool:
+    return True
+
+
+async def warm_up(limits: WorkerLimits | None = None) -> None:
+    """Start the forkserver and let it import the parsers now, not on the first import.
+
+    Its start-up (a Python process importing ``services.documents.upload``) took 1.4 s and
+    more of the first draft's import (issue 15's ``import_ms``); a child forked from a warm
+    server costs tens of milliseconds. The server lives as long as this process: only the
+    first call waits.
+    """
+    global _warm
+    if _warm:
+        return
+    try:
+        await run_isolated(_ready, limits=limits or WorkerLimits())
+        _warm = True
+    except Exception as exc:  # the first import would then pay the start-up, nothing more
+        log.warning("parse worker warm-up failed: %s", exc)
+
+
 async def run_isolated(job: Callable[..., Any], *args: Any, limits: WorkerLimits) -> Any:
     """Run ``job(*args)`` in a child process; map every way it can fail to a Vietnamese 422."""
     outcome, value = await asyncio.to_thread(_run_blocking, job, args, limits)

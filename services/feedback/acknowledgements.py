@@ -6,14 +6,26 @@ committed) nor sent for a comment that was not stored (the transaction rolled ba
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.feedback.intake_catalogue import DocumentWindow, SectionEntry
 from services.feedback.models import CatalogueDocument, CatalogueSection, Comment, MailMessage
 from services.feedback.places import Place
+from shared import bulk
 from shared.text import cite_section, vn_datetime
 
+if TYPE_CHECKING:
+    from services.feedback.service import NewComment
 
-def place_of(document: CatalogueDocument | None, section: CatalogueSection | None) -> Place:
+MAIL_TABLE = MailMessage.__table__  # type: ignore[attr-defined]
+
+
+def place_of(
+    document: CatalogueDocument | DocumentWindow | None,
+    section: CatalogueSection | SectionEntry | None,
+) -> Place:
     """Where a comment is filed, by its path and title: 'mục Phần thứ hai › V › 1 › 1.3. …'.
 
     The bare number is ambiguous (one draft has several 1.3); the catalogue holds the path.
@@ -27,7 +39,7 @@ def place_of(document: CatalogueDocument | None, section: CatalogueSection | Non
     )
 
 
-def compose(comment: Comment, place: str, feedback_url: str) -> tuple[str, str]:
+def compose(comment: Comment | NewComment, place: str, feedback_url: str) -> tuple[str, str]:
     """Subject and plain-text body; no personal data beyond what the reader already knows."""
     # The code stays out of the link: addresses end up in histories and server logs.
     lookup = f"{feedback_url.rstrip('/')}/receipt"
@@ -53,18 +65,26 @@ def compose(comment: Comment, place: str, feedback_url: str) -> tuple[str, str]:
     return subject, body
 
 
-def enqueue(session: AsyncSession, comment: Comment, place: str, feedback_url: str) -> None:
-    """Queue the acknowledgement in the caller's transaction, when an address was given."""
+def enqueue(session: AsyncSession, comment: NewComment, place: str, feedback_url: str) -> None:
+    """Stage the acknowledgement in the caller's transaction, when an address was given."""
     if not comment.email:
         return
     subject, body = compose(comment, place, feedback_url)
-    session.add(
-        MailMessage(
-            comment_id=comment.id,
-            to_address=comment.email,
-            subject=subject,
-            body=body,
-            created_at=comment.received_at,
-            next_attempt_at=comment.received_at,
-        )
+    bulk.stage(
+        session,
+        MAIL_TABLE,
+        {
+            "comment_id": comment.id,
+            "to_address": comment.email,
+            "from_address": None,
+            "in_reply_to": None,
+            "subject": subject,
+            "body": body,
+            "attempts": 0,
+            "status": "queued",
+            "last_error": None,
+            "created_at": comment.received_at,
+            "next_attempt_at": comment.received_at,
+            "sent_at": None,
+        },
     )

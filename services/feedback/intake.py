@@ -36,6 +36,7 @@ from services.feedback import service
 from services.feedback.config import FeedbackSettings
 from services.feedback.flood import FloodGates, Gate
 from services.feedback.guards import client_key
+from services.feedback.intake_catalogue import CatalogueCache
 from services.feedback.models import Comment
 from services.feedback.shared_limits import SharedHourlyLimits
 from services.feedback.throttle import HourlyLimits, Limit, RateLimited
@@ -118,8 +119,10 @@ class CommentIntake:
         settings: FeedbackSettings,
         limits: HourlyLimits | SharedHourlyLimits | None = None,
         gates: FloodGates | None = None,
+        catalogue: CatalogueCache | None = None,
     ) -> None:
         self.committer = committer
+        self.catalogue = catalogue or CatalogueCache()
         self.sessions = sessions
         self.settings = settings
         self.limits = limits or hourly_limits(settings)
@@ -179,6 +182,7 @@ class CommentIntake:
                 client_key=address_key,
                 entered_by=entered_by,
                 commenter_secret=self.settings.commenter_key_secret,
+                catalogue=self.catalogue,
             )
             if source.actor is not None:
                 audit.record(

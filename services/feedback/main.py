@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from services.feedback.config import FeedbackSettings
 from services.feedback.consumers import catalogue_consumer
 from services.feedback.intake import CommentIntake
+from services.feedback.intake_catalogue import CatalogueCache
 from services.feedback.limits import BodyGuard
 from services.feedback.mail.service import start_mail_intake
 from services.feedback.mailer import MailSender
@@ -36,14 +37,17 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(SERVICE, settings.log_level)
         runtime = build_runtime(settings, produces=[topics.COMMENTS])
-        runtime.consumers.append(catalogue_consumer(runtime))
+        catalogue = CatalogueCache()
+        runtime.consumers.append(catalogue_consumer(runtime, on_change=catalogue.forget))
         app.state.runtime = runtime
         app.state.committer = GroupCommitter(
-            runtime.sessions,
+            runtime.worker_sessions or runtime.sessions,
             max_batch=settings.group_commit_max_batch,
             after_commit=runtime.relay.notify if runtime.relay else None,
         )
-        app.state.intake = CommentIntake(app.state.committer, runtime.sessions, settings)
+        app.state.intake = CommentIntake(
+            app.state.committer, runtime.sessions, settings, catalogue=catalogue
+        )
         async with running(runtime):
             await app.state.intake.warm_up()
             runtime.tasks.append(asyncio.create_task(app.state.committer.run(runtime.stop)))

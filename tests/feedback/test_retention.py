@@ -26,11 +26,11 @@ async def _comment_with_details(session: AsyncSession, state: ev.DocumentState) 
         address="Bản Him Lam",
         organisation="Chi bộ bản Him Lam 2",
     )
-    comment = await service.submit_comment(session, draft, channel="web", max_chars=1000)
-    session.add(
-        MailMessage(comment_id=comment.id, to_address="hung@example.vn", subject="x", body="x")
-    )
+    new = await service.submit_comment(session, draft, channel="web", max_chars=1000)
+    session.add(MailMessage(comment_id=new.id, to_address="hung@example.vn", subject="x", body="x"))
     await session.commit()
+    comment = await session.get(Comment, new.id)
+    assert comment is not None
     return comment
 
 
