@@ -3,6 +3,7 @@
 The tallies are a projection: this empties it and re-applies every event still on
 ``documents.v1`` and ``comments.v1`` from the first offset to the end offsets seen at the
 start, in one transaction, so readers see the old tallies until the new ones are complete.
+On SQLite the search index (FTS5) is re-read from the rebuilt comments in that transaction.
 The counters (of comments and of commenters) and clusters are part of the projection; the
 reviews are not, and stay.
 """
@@ -17,7 +18,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy import delete
 from sqlmodel import col
 
-from services.aggregator import service
+from services.aggregator import search, service
 from services.aggregator.config import AggregatorSettings
 from services.aggregator.models import (
     AggregatedComment,
@@ -117,6 +118,8 @@ async def rebuild(settings: AggregatorSettings, progress: Progress) -> int:
             applied = 0
             for start in range(0, len(events), 500):
                 applied += await service.apply_events(session, events[start : start + 500])
+            # triggers kept the SQLite FTS5 index current; re-reading it also repairs drift
+            await search.rebuild_fts(session)
         return applied
     finally:
         await engine.dispose()

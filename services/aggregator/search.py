@@ -1,10 +1,13 @@
 """The reviewers' comment list: filters, diacritic-insensitive search and keyset paging.
 
 Search runs on ``folded_text`` (the words lower-cased without diacritics, space-separated
-and space-padded), so "ha tang giao thong" finds "hạ tầng giao thông" on SQLite and
-PostgreSQL alike; on PostgreSQL a trigram index (pg_trgm) answers the ``LIKE``. Each query
-word must begin a word of the comment. Paging is by (received time, comment id), so a page
-deep in 100,000 comments costs what the first page costs.
+and space-padded), so "ha tang giao thong" finds "hạ tầng giao thông"; each query word must
+begin a word of the comment. Each database answers it from its own text index: PostgreSQL
+with ``LIKE '% word%'`` served by a trigram index (pg_trgm), SQLite with ``MATCH`` on the
+FTS5 table ``aggregator_comments_fts`` (unicode61, ``remove_diacritics 2``), each query word
+a quoted prefix token, so FTS5's syntax (``"``, ``*``, ``OR``, ``NEAR``...) is never
+interpreted. Paging is by (received time, comment id), so a page deep in 100,000 comments
+costs what the first page costs.
 """
 
 from __future__ import annotations
@@ -16,7 +19,19 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, Text, Uuid, cast, literal, select, tuple_
+from sqlalchemy import (
+    Select,
+    Text,
+    Uuid,
+    cast,
+    column,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -93,9 +108,23 @@ async def section_and_descendants(
     return found
 
 
+FTS_TABLE = "aggregator_comments_fts"  # SQLite only (migration 859d0872c612)
+
+
 def _like_word(word: str) -> str:
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"% {escaped}%"
+
+
+def fts_query(words: Sequence[str]) -> str:
+    """An FTS5 query where every word is a quoted prefix token, all required."""
+    return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
+
+
+async def rebuild_fts(session: AsyncSession) -> None:
+    """Re-read the whole FTS5 index from the comments (SQLite; nothing on PostgreSQL)."""
+    if session.get_bind().dialect.name == "sqlite":
+        await session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))
 
 
 Page = Select[AggregatedComment, CommentReview]
@@ -111,8 +140,17 @@ async def _filtered(session: AsyncSession, document_id: uuid.UUID, f: CommentFil
     if f.section_id is not None:
         sections = await section_and_descendants(session, document_id, f.section_id)
         query = query.where(col(comments.section_id).in_(sections))
-    for word in folded_words(f.q).split():
-        query = query.where(col(comments.folded_text).like(_like_word(word), escape="\\"))
+    words = folded_words(f.q).split()
+    if words and session.get_bind().dialect.name == "sqlite":
+        # external content: the index's rowid is the comment row's rowid
+        index = table(FTS_TABLE, column("rowid"))
+        matches = select(index.c.rowid).where(
+            literal_column(FTS_TABLE).op("MATCH")(literal(fts_query(words), Text()))
+        )
+        query = query.where(literal_column("aggregator_comments.rowid").in_(matches))
+    else:
+        for word in words:
+            query = query.where(col(comments.folded_text).like(_like_word(word), escape="\\"))
     if f.channel:
         query = query.where(col(comments.channel) == f.channel)
     if f.status != "all":

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,9 +15,10 @@ from services.aggregator import service
 from services.aggregator.config import AggregatorSettings
 from services.aggregator.main import create_app
 from shared import events as ev
+from shared import migrate
 from shared.auth import issue_token
 from shared.broker import EmbeddedBroker
-from shared.db import unit_of_work
+from shared.db import create_engine, session_factory, unit_of_work
 
 KEY = "aggregator-test-key-0123456789abcdef0123456789abcdef"
 
@@ -70,3 +72,24 @@ async def workspace(
                 [KEY], "token:test-reviewer", ["reviewer"], ttl=timedelta(hours=1), name="Chị Lan"
             )
             yield Workspace(client, app.state.runtime.sessions, token)
+
+
+@pytest.fixture(params=["database", "sqlite"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, clean_databases: dict[str, str]
+) -> Iterator[str]:
+    """The suite's aggregator database (PostgreSQL on CI), and a migrated SQLite file."""
+    if request.param == "database":
+        yield clean_databases["aggregator"]
+        return
+    url = f"sqlite+aiosqlite:///{tmp_path / 'aggregator.db'}"
+    migrate.upgrade("aggregator", url)
+    yield url
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on each of the two databases in turn (see ``database_url``)."""
+    engine = create_engine(database_url)
+    yield session_factory(engine)
+    await engine.dispose()

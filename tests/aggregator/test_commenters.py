@@ -3,10 +3,6 @@ to a count over the comments themselves, on PostgreSQL and on SQLite."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
@@ -15,33 +11,12 @@ from services.aggregator import service
 from services.aggregator.commenters import EVERYTHING, section_commenters
 from services.aggregator.models import AggregatedComment
 from shared import events as ev
-from shared import migrate
-from shared.db import create_engine, session_factory, unit_of_work
+from shared.db import unit_of_work
 from tests.aggregator.builders import comment, reassigned, status_change
 from tests.aggregator.test_counters import mixed_history
 from tests.factories import document_state, published
 
 Sessions = async_sessionmaker[AsyncSession]
-
-
-@pytest.fixture(params=["database", "sqlite"])
-def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, clean_databases: dict[str, str]
-) -> Iterator[str]:
-    """The suite's aggregator database (PostgreSQL on CI), and a migrated SQLite file."""
-    if request.param == "database":
-        yield clean_databases["aggregator"]
-        return
-    url = f"sqlite+aiosqlite:///{tmp_path / 'aggregator.db'}"
-    migrate.upgrade("aggregator", url)
-    yield url
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[Sessions]:
-    engine = create_engine(database_url)
-    yield session_factory(engine)
-    await engine.dispose()
 
 
 async def apply(sessions: Sessions, *batches: list[ev.AnyEvent]) -> None:
