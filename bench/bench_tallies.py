@@ -185,9 +185,25 @@ async def _measure(
             return await search.list_comments(session, document_id, section, deep_cursor, 30)
 
         found = search.CommentFilter(section_id=part, q="ha tang giao thong")
+        rare = search.CommentFilter(section_id=part, q="ha tang 8008")  # a few comments
+        found_deep = await search.list_comments(session, document_id, found, None, 30)
+        for _ in range(20):  # 600 matches into the section
+            found_deep = await search.list_comments(session, document_id, found, found_deep[1], 30)
 
         async def searched() -> object:
             return await search.list_comments(session, document_id, found, None, 30)
+
+        async def searched_deep() -> object:
+            return await search.list_comments(session, document_id, found, found_deep[1], 30)
+
+        async def searched_rare() -> object:
+            return await search.list_comments(session, document_id, rare, None, 30)
+
+        async def index_only() -> object:  # the query before the walk in arrival order
+            return await search.list_comments(session, document_id, found, None, 30, walk=0)
+
+        async def index_only_rare() -> object:
+            return await search.list_comments(session, document_id, rare, None, 30, walk=0)
 
         for key, name, call, repeat in (
             ("tallies", "tallies (counters)", tallies, 200),
@@ -195,6 +211,10 @@ async def _measure(
             ("section_page", "section page, first 30", first_page, 100),
             ("section_page_deep", "section page, 30 after 6,000 (keyset)", deep_page, 100),
             ("section_search", "section page, search 'ha tang giao thong'", searched, 20),
+            ("section_search_deep", "  the same, 30 after 600 matches", searched_deep, 20),
+            ("section_search_index", "  the same, text index only (before)", index_only, 5),
+            ("section_search_rare", "section page, search 'ha tang 8008'", searched_rare, 20),
+            ("section_search_rare_index", "  the same, text index only", index_only_rare, 20),
         ):
             p50, p99 = await _times(call, repeat)
             figures[f"{key}_p50_ms"], figures[f"{key}_p99_ms"] = round(p50, 2), round(p99, 2)

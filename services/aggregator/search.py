@@ -7,7 +7,10 @@ with ``LIKE '% word%'`` served by a trigram index (pg_trgm), SQLite with ``MATCH
 FTS5 table ``aggregator_comments_fts`` (unicode61, ``remove_diacritics 2``), each query word
 a quoted prefix token, so FTS5's syntax (``"``, ``*``, ``OR``, ``NEAR``...) is never
 interpreted. Paging is by (received time, comment id), so a page deep in 100,000 comments
-costs what the first page costs.
+costs what the first page costs. A search first walks the next ``WALK`` rows in that order
+and filters them, which fills a page for a common word in a few milliseconds; only when
+they hold less than a page does it ask the text index for the rest, which is cheap exactly
+when matches are rare (the index alone would gather and sort every match of a common word).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import base64
 import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import (
@@ -33,6 +36,7 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from services.aggregator.clusters import folded_words
@@ -128,6 +132,9 @@ async def rebuild_fts(session: AsyncSession) -> None:
 
 
 Page = Select[AggregatedComment, CommentReview]
+# Rows a search walks in arrival order before it asks the text index (see _walked): at
+# fewer than a page of matches per WALK rows the index is the cheaper way.
+WALK = 1000
 
 
 async def _filtered(session: AsyncSession, document_id: uuid.UUID, f: CommentFilter) -> Page:
@@ -176,26 +183,81 @@ async def _filtered(session: AsyncSession, document_id: uuid.UUID, f: CommentFil
     return query
 
 
+def _after(query: Page, position: tuple[datetime, uuid.UUID] | None) -> Page:
+    if position is None:
+        return query
+    # a row comparison: PostgreSQL starts the index scan at the cursor
+    return query.where(
+        tuple_(col(AggregatedComment.submitted_at), col(AggregatedComment.comment_id))
+        > tuple_(literal(position[0], UTCDateTime()), literal(position[1], Uuid()))
+    )
+
+
+def _in_order(query: Page, limit: int) -> Page:
+    order = (col(AggregatedComment.submitted_at), col(AggregatedComment.comment_id))
+    return query.order_by(*order).limit(limit)
+
+
+async def _walked(
+    session: AsyncSession,
+    plain: Page,
+    words: list[str],
+    position: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+    walk: int,
+) -> tuple[list[CommentRow], tuple[datetime, uuid.UUID] | None]:
+    """The matches among the next ``walk`` rows in arrival order, and the last row walked
+    (None when the rows ran out first). A common word fills a page here from the rows it
+    meets first, where the text index would gather and sort every match of the section."""
+    window = _in_order(_after(plain, position), walk).subquery()
+    comment, review = aliased(AggregatedComment, window), aliased(CommentReview, window)
+    query = select(comment, review)
+    for word in words:
+        query = query.where(col(comment.folded_text).like(_like_word(word), escape="\\"))
+    order = (col(comment.submitted_at), col(comment.comment_id))
+    found = (await session.execute(query.order_by(*order).limit(limit))).all()
+    rows = [CommentRow(row[0], row[1]) for row in found]
+    if len(rows) == limit:
+        return rows, None
+    last = (
+        await session.execute(
+            _in_order(_after(plain, position), 1)
+            .offset(walk - 1)
+            .with_only_columns(
+                col(AggregatedComment.submitted_at), col(AggregatedComment.comment_id)
+            )
+        )
+    ).first()
+    return rows, (last[0], last[1]) if last else None
+
+
 async def list_comments(
     session: AsyncSession,
     document_id: uuid.UUID,
     f: CommentFilter,
     cursor: str | None = None,
     limit: int = 50,
+    walk: int | None = None,
 ) -> tuple[list[CommentRow], str | None]:
-    """One page in arrival order and the cursor of the next page (None on the last)."""
-    query = await _filtered(session, document_id, f)
-    if cursor:
-        at, after = decode_cursor(cursor)
-        # a row comparison: PostgreSQL starts the index scan at the cursor
-        query = query.where(
-            tuple_(col(AggregatedComment.submitted_at), col(AggregatedComment.comment_id))
-            > tuple_(literal(at, UTCDateTime()), literal(after, Uuid()))
-        )
-    query = query.order_by(
-        col(AggregatedComment.submitted_at), col(AggregatedComment.comment_id)
-    ).limit(limit + 1)
-    rows = [CommentRow(row[0], row[1]) for row in (await session.execute(query)).all()]
+    """One page in arrival order and the cursor of the next page (None on the last).
+
+    A search first walks ``walk`` rows in order (0: straight to the text index), then asks
+    the text index for the rest of the page beyond them."""
+    walk = WALK if walk is None else walk
+    position = decode_cursor(cursor) if cursor else None
+    words = folded_words(f.q).split()
+    rows: list[CommentRow] = []
+    if words and walk:
+        plain = await _filtered(session, document_id, replace(f, q=""))
+        rows, position = await _walked(session, plain, words, position, limit + 1, walk)
+        if position is None:  # a full page, or nothing beyond the rows walked
+            more = len(rows) > limit
+            rows = rows[:limit]
+            return rows, (encode_cursor(rows[-1].comment) if more and rows else None)
+    query = _in_order(
+        _after(await _filtered(session, document_id, f), position), limit + 1 - len(rows)
+    )
+    rows += [CommentRow(row[0], row[1]) for row in (await session.execute(query)).all()]
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, (encode_cursor(rows[-1].comment) if more and rows else None)

@@ -154,7 +154,12 @@ class TestIndexKeptCurrent:
 
 
 class TestLargeSection:
-    async def test_search_and_paging_over_2000_comments(self, sessions: Sessions) -> None:
+    @pytest.mark.parametrize("walk", [search.WALK, 0, 7, 120], ids=lambda w: f"walk{w}")
+    async def test_search_and_paging_over_2000_comments(
+        self, sessions: Sessions, walk: int
+    ) -> None:
+        """Every match once, in order, whether the page comes from the rows walked in order,
+        the text index, or both (a walk shorter than, or a multiple of, the page)."""
         state = document_state()
         section = state.sections[0].id
         async with unit_of_work(sessions) as session:
@@ -177,18 +182,20 @@ class TestLargeSection:
             )
         async with unit_of_work(sessions) as session:
             session.add_all(rows)
-        f = search.CommentFilter(section_id=section, q="ha tang GIAO")
+        f = search.CommentFilter(section_id=section, q="ha tang GIAO so 1")
         wanted = [r for r in rows if expected([r.text], f.q)]
         wanted.sort(key=lambda r: (r.submitted_at, r.comment_id))
         seen: list[uuid.UUID] = []
         cursor: str | None = None
         async with sessions() as session:
             while True:
-                page, cursor = await search.list_comments(session, state.document_id, f, cursor, 50)
+                page, cursor = await search.list_comments(
+                    session, state.document_id, f, cursor, 40, walk
+                )
                 seen += [r.comment.comment_id for r in page]
                 if cursor is None:
                     break
-        assert len(wanted) == 1000
+        assert len(wanted) == 555  # "1", "1x", "1xx", "1xxx" of the two texts with "ha tang giao"
         assert seen == [r.comment_id for r in wanted]
         assert await found(sessions, state, "so 1999") == {rows[1999].text}
         await index_is_sound(sessions)
