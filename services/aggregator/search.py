@@ -26,10 +26,13 @@ from sqlalchemy import (
     Select,
     Text,
     Uuid,
+    and_,
     cast,
     column,
+    func,
     literal,
     literal_column,
+    or_,
     select,
     table,
     text,
@@ -207,28 +210,27 @@ async def _walked(
     walk: int,
 ) -> tuple[list[CommentRow], tuple[datetime, uuid.UUID] | None]:
     """The matches among the next ``walk`` rows in arrival order, and the last row walked
-    (None when the rows ran out first). A common word fills a page here from the rows it
-    meets first, where the text index would gather and sort every match of the section."""
-    window = _in_order(_after(plain, position), walk).subquery()
+    (None when the rows ran out first, or the page is full). A common word fills a page
+    here from the rows it meets first, where the text index would gather and sort every
+    match of the section."""
+    order = (col(AggregatedComment.submitted_at), col(AggregatedComment.comment_id))
+    walked = func.row_number().over(order_by=order).label("walked")
+    window = _in_order(_after(plain, position), walk).add_columns(walked).subquery()
     comment, review = aliased(AggregatedComment, window), aliased(CommentReview, window)
-    query = select(comment, review)
-    for word in words:
-        query = query.where(col(comment.folded_text).like(_like_word(word), escape="\\"))
-    order = (col(comment.submitted_at), col(comment.comment_id))
-    found = (await session.execute(query.order_by(*order).limit(limit))).all()
-    rows = [CommentRow(row[0], row[1]) for row in found]
-    if len(rows) == limit:
+    matched = and_(*(col(comment.folded_text).like(_like_word(w), escape="\\") for w in words))
+    # the window's last row comes back too, matched or not: the text index goes on from it
+    query = (
+        select(comment, review, matched.label("matched"), window.c.walked)
+        .where(or_(matched, window.c.walked == walk))
+        .order_by(col(comment.submitted_at), col(comment.comment_id))
+        .limit(limit)
+    )
+    found = (await session.execute(query)).all()
+    rows = [CommentRow(row[0], row[1]) for row in found if row[2]]
+    last = found[-1] if found and found[-1][3] == walk else None
+    if len(rows) == limit or last is None:
         return rows, None
-    last = (
-        await session.execute(
-            _in_order(_after(plain, position), 1)
-            .offset(walk - 1)
-            .with_only_columns(
-                col(AggregatedComment.submitted_at), col(AggregatedComment.comment_id)
-            )
-        )
-    ).first()
-    return rows, (last[0], last[1]) if last else None
+    return rows, (last[0].submitted_at, last[0].comment_id)
 
 
 async def list_comments(
