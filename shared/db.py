@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -19,6 +20,27 @@ from sqlalchemy.ext.asyncio import (
 
 # How long a SQLite writer waits for another to finish before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _use_wal(cursor: Any) -> None:
+    """Put the file in WAL mode, once: the mode is stored in the file.
+
+    Asking for WAL when the file is already in it still wants a lock, and SQLite answers
+    "database is locked" at once (no busy wait) while another connection writes; so read
+    the mode first, and switch (the first connection to a new file) only when needed,
+    retrying a moment later if another connection is switching it at the same time.
+    """
+    for attempt in range(50):
+        cursor.execute("PRAGMA journal_mode")
+        if str(cursor.fetchone()[0]).lower() == "wal":
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as exc:
+            if "locked" not in str(exc) or attempt == 49:
+                raise
+            time.sleep(0.1)
 
 
 def is_sqlite(url: str) -> bool:
@@ -41,9 +63,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             # documented recipe for pysqlite/aiosqlite), which group commit relies on.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            _use_wal(cursor)
+            cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
         @event.listens_for(engine.sync_engine, "begin")

@@ -17,7 +17,7 @@ import logging
 import time
 from datetime import datetime
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import Column, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import Field, SQLModel
@@ -26,7 +26,7 @@ from shared.auth import Staff
 from shared.config import ServiceSettings
 from shared.db import UTCDateTime, unit_of_work
 from shared.events import AnyEvent, StaffSessionsRevoked, StaffTokenRevoked, topics
-from shared.events.topics import topic_name
+from shared.events.topics import PARTITIONS, topic_name
 from shared.kafka import EventConsumer, _decode, wait_for_topics
 
 log = logging.getLogger(__name__)
@@ -134,13 +134,21 @@ class RevocationFeed(EventConsumer):
                 if stop.is_set():
                     break
                 consumer = AIOKafkaConsumer(
-                    *[topic_name(t, self._prefix) for t in self._topics],
                     bootstrap_servers=self._bootstrap,
                     group_id=None,
                     enable_auto_commit=False,
                     auto_offset_reset="earliest",
                 )
                 await consumer.start()
+                # Every partition, named: a subscription without a group learns a new
+                # topic's partitions from metadata, which may lag its creation by minutes.
+                consumer.assign(
+                    [
+                        TopicPartition(topic_name(t, self._prefix), p)
+                        for t in self._topics
+                        for p in range(PARTITIONS[t])
+                    ]
+                )
                 self.connected, backoff = True, 0.5
                 while not stop.is_set():
                     batches = await consumer.getmany(timeout_ms=500, max_records=1000)

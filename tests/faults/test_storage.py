@@ -164,20 +164,24 @@ def _unmount(path: Path) -> None:
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 16 MB file system of its own (tmpfs; the suite runs as root, as CI does)."""
+    """A 64 MB file system of its own (tmpfs; the suite runs as root, as CI does), with
+    a 4 MB ballast file: freeing it gives space back even if the database's own growth,
+    not ``fill``, is what filled the disk."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    _mount("-t", "tmpfs", "-o", "size=16m", "tmpfs", str(disk))
+    _mount("-t", "tmpfs", "-o", "size=64m", "tmpfs", str(disk))
     try:
+        (disk / "ballast").write_bytes(b"\0" * (4 << 20))
+        (disk / "filler").touch()  # created now: opening it later needs no space
         yield disk
     finally:
         _unmount(disk)
 
 
 def fill(disk: Path) -> Path:
-    """Write a file until the disk has no space left."""
+    """Write to the (existing) filler file until the disk has no space left."""
     filler = disk / "filler"
-    with open(filler, "wb") as out:
+    with open(filler, "ab") as out:
         try:
             while True:
                 out.write(b"\0" * 65536)
@@ -223,6 +227,7 @@ async def test_sqlite_on_a_full_disk(
     assert KEPT in page.text
     assert await asyncio.to_thread(smtp_reply, stack) == 452  # insufficient system storage
     filler.unlink()
+    (small_disk / "ballast").unlink()
     back = time.monotonic()
     await load.until_receipts(30)  # recovered by itself once there is space again
     await load.stop()
