@@ -150,6 +150,17 @@ class Bench:
     def url(self, service: str) -> str:
         return self.s.url(service)
 
+    def pid(self, service: str) -> int:
+        """The process id of a running service (its CPU time is read from /proc)."""
+        process = self.s.processes[service].process
+        assert process is not None, f"{service} is not running"
+        return process.pid
+
+    @property
+    def baseline_pid(self) -> int:
+        assert self.baseline is not None
+        return self.baseline.pid
+
     async def tallies_by_section(self, document_id: str) -> dict[str, int]:
         """The aggregator's count per section id (its own API, as a reviewer reads it)."""
         response = await self.client.get(
