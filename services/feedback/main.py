@@ -20,6 +20,7 @@ from services.feedback.mailer import MailSender
 from services.feedback.receipt_throttle import ReceiptThrottle
 from services.feedback.retention import erase_personal_data
 from services.feedback.routes import api, clerk, pages, receipts
+from services.feedback.routes.lean import put_first
 from shared.events import topics, utcnow
 from shared.group_commit import GroupCommitter
 from shared.logging import configure_logging
@@ -100,4 +101,7 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(receipts.router)
     app.include_router(clerk.router)
+    # The two intake routes, tried first (routes.lean.put_first).
+    put_first(app, api.router, "/api/comments", "POST")
+    put_first(app, pages.router, "/comments", "POST")
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated
 
 import httpx
@@ -140,3 +141,25 @@ class TestIntakeRoutesOffTheLeanPath:
         response = await intake.client.post("/comments", files=files)
         assert response.status_code == 303, response.text
         assert await intake.stored() == (1, 1, 0)
+
+
+def _count(metrics: str, route: str, status: int) -> float:
+    pattern = (
+        rf'^gopy_http_requests_total\{{(?=[^}}]*route="{re.escape(route)}")'
+        rf'(?=[^}}]*status="{status}")(?=[^}}]*service="feedback")[^}}]*\}} ([\d.e+]+)$'
+    )
+    return sum(float(n) for n in re.findall(pattern, metrics, re.M))
+
+
+class TestIntakeRoutesTriedFirst:
+    async def test_each_is_still_counted_under_its_own_path(
+        self, intake: Intake, open_document: ev.DocumentState
+    ) -> None:
+        before = (await intake.client.get("/metrics")).text
+        body = {"document_id": str(open_document.document_id), "text": "Một ý kiến."}
+        assert (await intake.client.post("/api/comments", json=body)).status_code == 201
+        posted = await intake.client.post("/comments", data=intake.form(open_document))
+        assert posted.status_code == 303
+        after = (await intake.client.get("/metrics")).text
+        assert _count(after, "/api/comments", 201) == _count(before, "/api/comments", 201) + 1
+        assert _count(after, "/comments", 303) == _count(before, "/comments", 303) + 1

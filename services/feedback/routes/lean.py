@@ -12,11 +12,12 @@ handler, so every refusal is the one FastAPI gives, word for word.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 from urllib.parse import parse_qsl
 
-from fastapi import Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.routing import APIRoute
 
 Lean = Callable[[Request], Awaitable[Response | None]]
@@ -38,6 +39,22 @@ def lean_route(lean: Lean) -> type[APIRoute]:
             return handler
 
     return LeanRoute
+
+
+def put_first(app: FastAPI, router: APIRouter, path: str, method: str) -> None:
+    """Let ``app`` try ``router``'s route for ``path`` before any other.
+
+    FastAPI looks for a route through each included router in turn, matching each route
+    twice (issue 15). The copy shares the route's handler; it stays out of the OpenAPI
+    document, which describes the route where it was included."""
+    route = next(
+        r
+        for r in router.routes
+        if isinstance(r, APIRoute) and r.path == path and method in (r.methods or ())
+    )
+    ahead = copy.copy(route)
+    ahead.include_in_schema = False
+    app.router.routes.insert(0, ahead)
 
 
 def media_type(request: Request) -> str:
