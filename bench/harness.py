@@ -120,7 +120,12 @@ class Bench:
             self.baseline.terminate()
             self.baseline.wait(timeout=20)
         if self.stack is not None:
-            self.stack.stop()
+            try:
+                self.stack.stop()
+            except subprocess.TimeoutExpired:
+                # A service still busy after 20 s (the aggregator with a backlog): its work
+                # is thrown away with the databases; the run's figures must not be.
+                self.stack.stop(kill=True)
             await self.stack.aclose()
         if self.broker is not None:
             self.broker.stop()
