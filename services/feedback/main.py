@@ -26,7 +26,14 @@ from shared.group_commit import GroupCommitter
 from shared.logging import configure_logging
 from shared.openapi import document_refusal
 from shared.service_app import build_runtime, running, start_periodic
-from shared.web import api_docs, authenticate, install_common, plain_errors, validation_message
+from shared.web import (
+    NO_OPENTELEMETRY,
+    api_docs,
+    authenticate,
+    install_common,
+    plain_errors,
+    validation_message,
+)
 
 SERVICE = "feedback"
 
@@ -68,7 +75,12 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
                 yield
         await app.state.intake.close()
 
-    app = FastAPI(title="Góp Ý · feedback", lifespan=lifespan, **api_docs(settings))
+    app = FastAPI(
+        title="Góp Ý · feedback",
+        lifespan=lifespan,
+        telemetry=NO_OPENTELEMETRY,
+        **api_docs(settings),
+    )
     app.add_middleware(
         BodyGuard,
         max_bytes=settings.max_body_bytes,
