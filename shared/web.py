@@ -69,6 +69,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+_MAX_METRIC_CHILDREN = 1000
 # The same, as ASGI raw headers, for the common middleware's fast path.
 _SECURITY_PAIRS = [
     (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in SECURITY_HEADERS.items()
@@ -260,6 +261,22 @@ class CommonMiddleware:
     def __init__(self, app: ASGIApp, service: str) -> None:
         self.app = app
         self.service = service
+        # Each (method, route, status)'s metric children, looked up once rather than through
+        # ``labels()`` (validation and a lock) on every request.
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def _record(self, method: str, route: str, status: int, seconds: float) -> None:
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            children = (
+                REQUESTS.labels(self.service, method, route, str(status)),
+                LATENCY.labels(self.service, route),
+            )
+            if len(self._children) < _MAX_METRIC_CHILDREN:  # odd methods: not kept
+                self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -291,8 +308,7 @@ class CommonMiddleware:
             await self.app(scope, receive, send_with_headers)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
-            REQUESTS.labels(self.service, scope["method"], route, str(status)).inc()
-            LATENCY.labels(self.service, route).observe(time.perf_counter() - started)
+            self._record(scope["method"], route, status, time.perf_counter() - started)
 
 
 def api_docs(settings: ServiceSettings) -> dict[str, Any]:
