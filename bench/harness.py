@@ -120,7 +120,12 @@ class Bench:
             self.baseline.terminate()
             self.baseline.wait(timeout=20)
         if self.stack is not None:
-            self.stack.stop()
+            try:
+                self.stack.stop()
+            except subprocess.TimeoutExpired:
+                # A service still busy after 20 s (the aggregator with a backlog): its work
+                # is thrown away with the databases; the run's figures must not be.
+                self.stack.stop(kill=True)
             await self.stack.aclose()
         if self.broker is not None:
             self.broker.stop()
@@ -149,6 +154,17 @@ class Bench:
 
     def url(self, service: str) -> str:
         return self.s.url(service)
+
+    def pid(self, service: str) -> int:
+        """The process id of a running service (its CPU time is read from /proc)."""
+        process = self.s.processes[service].process
+        assert process is not None, f"{service} is not running"
+        return process.pid
+
+    @property
+    def baseline_pid(self) -> int:
+        assert self.baseline is not None
+        return self.baseline.pid
 
     async def tallies_by_section(self, document_id: str) -> dict[str, int]:
         """The aggregator's count per section id (its own API, as a reviewer reads it)."""

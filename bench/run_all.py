@@ -7,7 +7,7 @@ same run on the same machine, so figures from different machines can be compared
 ``bench/results.json`` and prints a table.
 
 Usage: python bench/run_all.py [--quick] [--seconds S] [--backlog N] [--burst-connections C]
-                               [--connections C] [--tallies-comments N]
+                               [--connections C] [--tallies-comments N] [--intake-only]
 """
 
 from __future__ import annotations
@@ -46,6 +46,11 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--burst-connections", type=int, help="connections of the burst")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--tallies-comments", type=int, help="comments under the tallies read")
+    parser.add_argument(
+        "--intake-only",
+        action="store_true",
+        help="only the JSON and form intake against the baseline (and peak RSS)",
+    )
     args = parser.parse_args(argv)
     args.seconds = args.seconds or (8 if args.quick else 30)
     args.backlog = args.backlog or (10_000 if args.quick else 200_000)
@@ -83,6 +88,9 @@ async def run_all(args: argparse.Namespace) -> dict[str, Any]:
             results.update(await scenarios.json_intake(bench, args.seconds, args.connections))
             results.update(await scenarios.form_intake(bench, args.seconds, args.connections))
             results["peak_rss_mb"] = bench.peak_rss_mb()
+            if args.intake_only:
+                results["peak_rss_mb_end"] = results["peak_rss_mb"]
+                return results
             results.update(await scenarios.freshness(bench, args.seconds, results))
             results.update(await scenarios.burst(bench, args.seconds * 2, args.burst_connections))
             limit = 60 if args.quick else 600
@@ -102,10 +110,14 @@ ROWS = (
     ("intake_p99_ms", "  p99 latency, ms", "{:.1f}"),
     ("intake_errors", "  errors (non-201, timeouts)", "{}"),
     ("intake_ratio", "intake_ratio (goal ≥ 0.5)", "{:.2f}"),
+    ("baseline_cpu_us_per_post", "  bare FastAPI CPU per JSON POST, µs", "{:,.0f}"),
+    ("intake_cpu_us_per_comment", "  feedback CPU per JSON comment, µs", "{:,.0f}"),
     ("baseline_form_rps", "bare FastAPI form POST, req/s", "{:,.0f}"),
     ("form_post_rps", "feedback form POST (303s/s)", "{:,.0f}"),
     ("form_errors", "  errors (non-303, timeouts)", "{}"),
     ("form_ratio", "form_ratio (goal ≥ 0.5)", "{:.2f}"),
+    ("baseline_cpu_us_per_form", "  bare FastAPI CPU per form POST, µs", "{:,.0f}"),
+    ("form_cpu_us_per_comment", "  feedback CPU per form comment, µs", "{:,.0f}"),
     ("freshness_rate", "freshness: offered comments/s", "{:,.0f}"),
     ("freshness_p50_ms", "  receipt → tallied, p50 ms", "{:,.0f}"),
     ("freshness_p99_ms", "  receipt → tallied, p99 ms (goal ≤ 1000)", "{:,.0f}"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import time
 import uuid
@@ -87,17 +88,43 @@ async def _load(url: str, lua: Path, seconds: float, connections: int) -> wrk.Wr
     return await asyncio.to_thread(wrk.run, url, lua, seconds=seconds, connections=connections)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of a process so far: on a shared machine, CPU per request is steadier
+    than requests per second (a process may get only a share of a core)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _load_cpu(
+    url: str, pid: int, lua: Path, seconds: float, connections: int
+) -> tuple[wrk.WrkResult, float]:
+    """A load run and the CPU seconds process ``pid`` spent during it."""
+    before = _cpu_seconds(pid)
+    result = await _load(url, lua, seconds, connections)
+    return result, _cpu_seconds(pid) - before
+
+
+def _us_per(cpu_seconds: float, answers: int) -> float | None:
+    return round(cpu_seconds * 1e6 / answers) if answers else None
+
+
 async def json_intake(bench: Bench, seconds: float, connections: int) -> dict[str, Any]:
     """The JSON API against the bare baseline, same body size, same connections."""
     lua = _json_script(bench, bench.sections[0])
     await _load(bench.baseline_url, lua, 1, connections)  # warm-up of both
     await _load(bench.url("feedback"), lua, 1, connections)
-    base = await _load(bench.baseline_url, lua, seconds, connections)
-    intake = await _load(bench.url("feedback"), lua, seconds, connections)
+    base, base_cpu = await _load_cpu(
+        bench.baseline_url, bench.baseline_pid, lua, seconds, connections
+    )
+    intake, cpu = await _load_cpu(
+        bench.url("feedback"), bench.pid("feedback"), lua, seconds, connections
+    )
     return {
         "baseline_post_rps": base.rps,
         "baseline_p99_ms": base.p99_ms,
+        "baseline_cpu_us_per_post": _us_per(base_cpu, base.total),
         "intake_post_rps": intake.count(201) / seconds,
+        "intake_cpu_us_per_comment": _us_per(cpu, intake.count(201)),
         "intake_p50_ms": intake.p50_ms,
         "intake_p99_ms": intake.p99_ms,
         "intake_errors": _errors(intake, 201),
@@ -125,11 +152,17 @@ async def form_intake(bench: Bench, seconds: float, connections: int) -> dict[st
         return wrk.script("/comments", "application/x-www-form-urlencoded", body)
 
     await _load(bench.url("feedback"), fresh(), 1, connections)
-    base = await _load(bench.baseline_url, fresh(), seconds, connections)
-    form = await _load(bench.url("feedback"), fresh(), seconds, connections)
+    base, base_cpu = await _load_cpu(
+        bench.baseline_url, bench.baseline_pid, fresh(), seconds, connections
+    )
+    form, cpu = await _load_cpu(
+        bench.url("feedback"), bench.pid("feedback"), fresh(), seconds, connections
+    )
     return {
         "baseline_form_rps": base.rps,
+        "baseline_cpu_us_per_form": _us_per(base_cpu, base.total),
         "form_post_rps": form.count(303) / seconds,
+        "form_cpu_us_per_comment": _us_per(cpu, form.count(303)),
         "form_p50_ms": form.p50_ms,
         "form_p99_ms": form.p99_ms,
         "form_errors": _errors(form, 303),

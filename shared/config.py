@@ -7,6 +7,7 @@ unprefixed variables so that one value configures the whole deployment.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from ipaddress import ip_address
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -130,7 +131,14 @@ class ServiceSettings(BaseSettings):
     @property
     def signing_keys(self) -> list[str]:
         """Signing keys, newest first (the first signs, all verify) so a key can be rotated."""
-        return [k.strip() for k in self.auth_secret_keys.split(",") if k.strip()]
+        return list(_split_keys(self.auth_secret_keys))
+
+
+@lru_cache(maxsize=16)
+def _split_keys(value: str) -> tuple[str, ...]:
+    """Read on every comment (its address is counted under a keyed hash): split once per
+    value, not per request (issue 15)."""
+    return tuple(k.strip() for k in value.split(",") if k.strip())
 
 
 def _is_loopback_http(url: str) -> bool:

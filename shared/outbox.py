@@ -100,6 +100,7 @@ class OutboxRelay:
         topic_prefix: str = "",
         batch_size: int = 500,
         interval: float = 0.2,
+        linger: float = 0.05,
     ) -> None:
         self._factory = factory
         self._producers = producers
@@ -107,6 +108,7 @@ class OutboxRelay:
         self._prefix = topic_prefix
         self._batch_size = batch_size
         self._interval = interval
+        self._linger = min(linger, interval)
         self._wakeup = asyncio.Event()
         self.published = 0
         self.backlog_sent = False
@@ -159,15 +161,26 @@ class OutboxRelay:
         return len(rows)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Loop until stopped: publish, and back off (up to 10 s) while the broker is away."""
+        """Loop until stopped: publish, and back off (up to 10 s) while the broker is away.
+
+        Woken by each commit, a round starts at most every ``linger`` seconds: under load
+        one round (a claim, its sends, one UPDATE) carries many groups' rows instead of a
+        round per group, whose statements cost the intake's CPU (issue 15). A full batch
+        means a backlog: the next round starts at once.
+        """
+        loop = asyncio.get_running_loop()
         backoff = self._interval
         while not stop.is_set():
+            # Cleared before the claim: a commit during the round wakes the next one.
+            self._wakeup.clear()
+            started = loop.time()
             try:
                 sent = await self.publish_pending()
                 backoff = self._interval
-                if sent:
+                if sent >= self._batch_size:
                     continue
-                self.backlog_sent = True
+                if not sent:
+                    self.backlog_sent = True
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # broker away or database busy: retry, never crash
@@ -181,8 +194,10 @@ class OutboxRelay:
                     pass
                 backoff = min(backoff * 2, 10.0)
                 continue
-            self._wakeup.clear()
             try:
                 await asyncio.wait_for(self._wakeup.wait(), timeout=backoff)
             except TimeoutError:
-                pass
+                continue
+            rest = started + self._linger - loop.time()
+            if rest > 0:
+                await asyncio.sleep(rest)

@@ -13,6 +13,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -45,6 +46,12 @@ STATIC_DIR = Path(__file__).parent / "static"
 FAVICON = STATIC_DIR / "favicon.svg"
 FAVICON_CACHE = {"Cache-Control": "public, max-age=604800"}
 
+# FastAPI asks OpenTelemetry on every request whether a global provider has been set (three
+# environment look-ups, ~3 % of a comment's CPU, issue 15). Our metrics are Prometheus
+# (/metrics) and no OpenTelemetry SDK is installed, so FastAPI's own spans, metrics and logs
+# are turned off where it counts (the feedback service's intake).
+NO_OPENTELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+
 ReadyCheck = Callable[[], Awaitable[dict[str, bool]]]
 # The checks that decide /readyz's status; any other check it reports is information.
 READY_GATES = ("database", "caught_up", "published")
@@ -62,6 +69,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+_MAX_METRIC_CHILDREN = 1000
 # The same, as ASGI raw headers, for the common middleware's fast path.
 _SECURITY_PAIRS = [
     (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in SECURITY_HEADERS.items()
@@ -253,6 +261,22 @@ class CommonMiddleware:
     def __init__(self, app: ASGIApp, service: str) -> None:
         self.app = app
         self.service = service
+        # Each (method, route, status)'s metric children, looked up once rather than through
+        # ``labels()`` (validation and a lock) on every request.
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def _record(self, method: str, route: str, status: int, seconds: float) -> None:
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            children = (
+                REQUESTS.labels(self.service, method, route, str(status)),
+                LATENCY.labels(self.service, route),
+            )
+            if len(self._children) < _MAX_METRIC_CHILDREN:  # odd methods: not kept
+                self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -284,8 +308,7 @@ class CommonMiddleware:
             await self.app(scope, receive, send_with_headers)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
-            REQUESTS.labels(self.service, scope["method"], route, str(status)).inc()
-            LATENCY.labels(self.service, route).observe(time.perf_counter() - started)
+            self._record(scope["method"], route, status, time.perf_counter() - started)
 
 
 def api_docs(settings: ServiceSettings) -> dict[str, Any]:

@@ -11,7 +11,6 @@ commenter (a name alone does not single out one person among many Nguyễn Văn 
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 
@@ -68,5 +67,5 @@ def commenter_key(
     identity = identity_of(channel=channel, email=email, phone=phone, name=name, address=address)
     if identity is None or not secret:
         return None
-    digest = hmac.new(secret.encode(), identity.encode(), hashlib.sha256).hexdigest()
+    digest = hmac.digest(secret.encode(), identity.encode(), "sha256").hex()
     return digest[:KEY_CHARS]

@@ -20,12 +20,20 @@ from services.feedback.mailer import MailSender
 from services.feedback.receipt_throttle import ReceiptThrottle
 from services.feedback.retention import erase_personal_data
 from services.feedback.routes import api, clerk, pages, receipts
+from services.feedback.routes.lean import put_first
 from shared.events import topics, utcnow
 from shared.group_commit import GroupCommitter
 from shared.logging import configure_logging
 from shared.openapi import document_refusal
 from shared.service_app import build_runtime, running, start_periodic
-from shared.web import api_docs, authenticate, install_common, plain_errors, validation_message
+from shared.web import (
+    NO_OPENTELEMETRY,
+    api_docs,
+    authenticate,
+    install_common,
+    plain_errors,
+    validation_message,
+)
 
 SERVICE = "feedback"
 
@@ -67,7 +75,12 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
                 yield
         await app.state.intake.close()
 
-    app = FastAPI(title="Góp Ý · feedback", lifespan=lifespan, **api_docs(settings))
+    app = FastAPI(
+        title="Góp Ý · feedback",
+        lifespan=lifespan,
+        telemetry=NO_OPENTELEMETRY,
+        **api_docs(settings),
+    )
     app.add_middleware(
         BodyGuard,
         max_bytes=settings.max_body_bytes,
@@ -100,4 +113,7 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(receipts.router)
     app.include_router(clerk.router)
+    # The two intake routes, tried first (routes.lean.put_first).
+    put_first(app, api.router, "/api/comments", "POST")
+    put_first(app, pages.router, "/comments", "POST")
     return app

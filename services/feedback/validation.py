@@ -7,7 +7,6 @@ ends, invisible characters) before it is measured, so the limit counts what is k
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from email_validator import EmailNotValidError, validate_email
@@ -23,6 +22,8 @@ FIELD_LIMITS = PERSONAL_FIELD_LIMITS
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Left behind by Word and web pages: zero-width spaces, BOMs, soft hyphens, bidi marks.
 _INVISIBLE = re.compile(r"[\u200b\u200e\u200f\u202a-\u202e\u2060\ufeff\u00ad]")
+# Lone surrogates (Unicode category Cs), left by a decoder that let broken text through.
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
@@ -45,7 +46,8 @@ def clean_text(value: str) -> str:
 
 def ensure_readable(value: str, field: str) -> None:
     """Refuse text that was not valid UTF-8 (decoded into U+FFFD, or lone surrogates)."""
-    broken = "\ufffd" in value or any(unicodedata.category(c) == "Cs" for c in value)
+    # One regex scan, not unicodedata.category per character (~1.5 % of a comment, issue 15).
+    broken = "\ufffd" in value or _SURROGATES.search(value) is not None
     if broken:
         raise InvalidComment(
             "Nội dung có ký tự không đọc được (không phải văn bản UTF-8 hợp lệ). "

@@ -5,11 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, status
+from fastapi import APIRouter, Header, Request, Response, status
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 from services.feedback import guards, moderation, service
 from services.feedback.deps import ReviewerDep, SessionDep
 from services.feedback.intake import CommentIntake, Source, idempotency_key
+from services.feedback.routes.lean import lean_route, media_type
 from services.feedback.schemas import (
     CommentCreate,
     CommentReceipt,
@@ -21,18 +24,15 @@ from services.feedback.schemas import (
 from shared.openapi import refusals
 
 router = APIRouter(prefix="/api")
+_MAX_RETRY_KEY = 200
 
 
-@router.post(
-    "/comments",
-    response_model=CommentReceipt,
-    status_code=status.HTTP_201_CREATED,
-    responses=refusals(429, 503),
-)
 async def create_comment(
     body: CommentCreate,
     request: Request,
-    retry_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    retry_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", max_length=_MAX_RETRY_KEY)
+    ] = None,
 ) -> CommentReceipt:
     """The receipt is given only after the commit; a retry with the same key gets the first."""
     # The hottest route: the intake and settings straight from the app, not as dependencies
@@ -49,6 +49,35 @@ async def create_comment(
     draft = service.CommentDraft(**body.model_dump(), idempotency_key=key)
     receipt = await intake.accept(draft, Source(channel="web", address=address))
     return CommentReceipt(comment_id=receipt.comment_id, receipt=receipt.code)
+
+
+async def create_comment_lean(request: Request) -> Response | None:
+    """``create_comment`` for a plain JSON body that fits ``CommentCreate`` (``routes.lean``)."""
+    if media_type(request) != "application/json":
+        return None
+    retry_key = request.headers.get("idempotency-key")
+    if retry_key is not None and len(retry_key) > _MAX_RETRY_KEY:
+        return None
+    try:
+        body = CommentCreate.model_validate_json(await request.body())
+    except ValidationError:
+        return None
+    receipt = await create_comment(body, request, retry_key)
+    return JSONResponse(
+        {"comment_id": str(receipt.comment_id), "receipt": receipt.receipt},
+        status_code=status.HTTP_201_CREATED,
+    )
+
+
+router.add_api_route(
+    "/comments",
+    create_comment,
+    methods=["POST"],
+    response_model=CommentReceipt,
+    status_code=status.HTTP_201_CREATED,
+    responses=refusals(429, 503),
+    route_class_override=lean_route(create_comment_lean),
+)
 
 
 @router.post("/receipts/lookup", response_model=ReceiptStatus, responses=refusals(404))

@@ -17,9 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.feedback import acknowledgements, guards, service
 from services.feedback.config import FeedbackSettings
 from services.feedback.deps import IntakeDep, SessionDep, SettingsDep
-from services.feedback.intake import Source, form_submission_key
+from services.feedback.intake import CommentIntake, Source, form_submission_key
 from services.feedback.models import CatalogueDocument, CatalogueSection, Comment
 from services.feedback.receipt_cookie import receipts_of, remember_receipt
+from services.feedback.routes.lean import lean_route, plain_form
 from services.feedback.validation import InvalidComment
 from services.feedback.views import render
 from shared import form_tokens
@@ -119,7 +120,6 @@ def _not_stored(
     return response
 
 
-@router.post("/comments", response_class=HTMLResponse, responses=refusals(403, 429, 503))
 async def submit_form(
     request: Request,
     intake: IntakeDep,
@@ -204,6 +204,42 @@ async def submit_form(
         samesite="lax",
     )
     return response
+
+
+FORM_FIELDS = (
+    "document_id",
+    "section_id",
+    "form_token",
+    "text",
+    "name",
+    "organisation",
+    "address",
+    "email",
+    "phone",
+    "consent",
+    "website",
+    "lang",
+)
+
+
+async def submit_form_lean(request: Request) -> Response | None:
+    """``submit_form`` for a plain URL-encoded form, read in one pass (``routes.lean``)."""
+    values = await plain_form(request, FORM_FIELDS)
+    if values is None:
+        return None
+    intake: CommentIntake = request.app.state.intake
+    settings: FeedbackSettings = runtime_of(request).settings  # type: ignore[assignment]
+    return await submit_form(request, intake, settings, **values)
+
+
+router.add_api_route(
+    "/comments",
+    submit_form,
+    methods=["POST"],
+    response_class=HTMLResponse,
+    responses=refusals(403, 429, 503),
+    route_class_override=lean_route(submit_form_lean),
+)
 
 
 @router.get("/comments/received/{comment_id}", response_class=HTMLResponse)
