@@ -1,20 +1,19 @@
 """Campaign detection: near-identical comments share a cluster.
 
-Why these libraries: datasketch's MinHash gives a signature whose bands find candidate
-near-copies in one indexed look-up (LSH), whatever the number of comments; its own LSH
-index lives in memory (or Redis), so the bands are kept in the aggregator's database
-instead, where every instance of the consumer group sees them. rapidfuzz then confirms a
+Why these tools: a MinHash signature (services.aggregator.minhash, the values of
+datasketch's) has bands that find candidate near-copies in one indexed look-up (LSH),
+whatever the number of comments; an LSH index in memory (or Redis) would be each
+instance's own, so the bands are kept in the aggregator's database instead, where every
+instance of the consumer group sees them. rapidfuzz then confirms a
 candidate on the texts themselves (token-set and token-sort ratios), which drops the
 occasional LSH false positive and accepts reordered sentences and added greetings.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -23,13 +22,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.aggregator.minhash import band_hashes, band_hashes_of
 from services.aggregator.models import AggregatedComment, ClusterBand
 from shared.text import fold
 
-NUM_PERM = 64
-# LSH threshold near (1/32) ** (1/2) = 0.18 Jaccard on word 3-grams: a wide net; rapidfuzz
-# then confirms. Measured on tests/aggregator/campaigns.py: 16x4 bands missed 30% of pairs.
-BANDS, ROWS = 32, 2
 SET_RATIO_MIN = 88.0  # same words, whatever their order or what was added around them
 SORT_RATIO_MIN = 75.0  # ... and not a short text contained in a long, different one
 _WORD = re.compile(r"\w+")
@@ -38,41 +34,6 @@ _WORD = re.compile(r"\w+")
 def folded_words(text: str) -> str:
     """The text as searched and compared: folded words separated by single spaces."""
     return " ".join(_WORD.findall(fold(text)))
-
-
-def shingles(words: str) -> set[bytes]:
-    tokens = words.split()
-    if len(tokens) < 3:
-        return {" ".join(tokens).encode()} if tokens else set()
-    return {" ".join(tokens[i : i + 3]).encode() for i in range(len(tokens) - 2)}
-
-
-@lru_cache(maxsize=1)
-def _minhash() -> tuple[Any, Any]:
-    """datasketch's MinHash class and its permutations, imported on first use: the package
-    pulls in SciPy, which would slow every start of the service."""
-    from datasketch import MinHash
-
-    return MinHash, MinHash(num_perm=NUM_PERM, seed=7, scheme="affine32").permutations
-
-
-def band_hashes(words: str) -> list[int]:
-    """One signed 64-bit hash per LSH band of the text's MinHash (empty for empty text)."""
-    grams = shingles(words)
-    if not grams:
-        return []
-    minhash, permutations = _minhash()
-    signature = minhash(num_perm=NUM_PERM, permutations=permutations, scheme="affine32")
-    signature.update_batch(list(grams))
-    values = signature.hashvalues
-    return [
-        int.from_bytes(
-            hashlib.blake2b(values[b * ROWS : (b + 1) * ROWS].tobytes(), digest_size=8).digest(),
-            "big",
-            signed=True,
-        )
-        for b in range(BANDS)
-    ]
 
 
 def same_position(a: str, b: str) -> bool:
@@ -131,8 +92,8 @@ class BatchClusters:
         """Prepare for ``comments``: (document id, comment id, folded words) each."""
         batch = cls()
         wanted: dict[uuid.UUID, set[int]] = {}
-        for document_id, comment_id, words in comments:
-            hashes = band_hashes(words)
+        every = band_hashes_of([words for _document, _comment, words in comments])
+        for (document_id, comment_id, _words), hashes in zip(comments, every, strict=True):
             batch._hashes[comment_id] = hashes
             wanted.setdefault(document_id, set()).update(hashes)
         for document_id, shared in wanted.items():
