@@ -129,6 +129,8 @@ ROWS = (
     ("aggregator_backlog_applied", "  applied when measured", "{:,}"),
     ("aggregator_events_per_s", "aggregator events/s (goal ≥ 20000)", "{:,.0f}"),
     ("aggregator_cpu_s_per_1000", "  aggregator CPU s per 1,000 events", "{:.3f}"),
+    ("aggregator_clustered_per_s", "  counted and clustered, events/s", "{:,.0f}"),
+    ("aggregator_cpu_s_per_1000_clustered", "  CPU s per 1,000 counted and clustered", "{:.3f}"),
     ("import_ms", "import largest seed, parse → published, ms", "{:,.0f}"),
     ("email_parse_per_s", "e-mail reader, messages/s, one process (goal ≥ 300)", "{:,.0f}"),
     ("email_parse_per_cpu_s", "  messages per CPU second", "{:,.0f}"),

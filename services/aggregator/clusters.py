@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -157,13 +157,22 @@ class BatchClusters:
                 )
         return cluster
 
-    async def save(self, session: AsyncSession, created: list[AggregatedComment]) -> None:
-        """Give this batch's comments their final cluster, carry the merges over to the rows
-        stored before, and store the bands first seen here, for later near-copies."""
-        for comment in created:
-            if comment.cluster_id is not None:
-                comment.cluster_id = self.resolve(comment.cluster_id)
-        await session.flush()
+    async def save(self, session: AsyncSession, assigned: dict[uuid.UUID, uuid.UUID]) -> None:
+        """Give this batch's comments (comment id: what ``assign`` said) their final cluster,
+        carry the merges over to the rows stored before, and store the bands first seen
+        here, for later near-copies."""
+        comments: Table = AggregatedComment.__table__  # type: ignore[attr-defined]
+        given = (
+            update(comments)
+            .where(comments.c.comment_id == bindparam("b_comment"))
+            .values(cluster_id=bindparam("b_cluster"))
+        )
+        rows = [
+            {"b_comment": comment, "b_cluster": self.resolve(cluster)}
+            for comment, cluster in sorted(assigned.items())
+        ]
+        for start in range(0, len(rows), _CHUNK):
+            await session.execute(given, rows[start : start + _CHUNK])
         for document_id, merged in self._merges:
             into = self.resolve(merged)
             for model in (AggregatedComment, ClusterBand):
