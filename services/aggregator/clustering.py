@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,7 +32,9 @@ from services.aggregator.models import AggregatedComment
 from shared.db import unit_of_work
 
 log = logging.getLogger(__name__)
-CHUNK = 1000  # comments per clustering transaction (SQLite: the write lock held meanwhile)
+CHUNK = 500  # comments per clustering transaction (~0.1 s of CPU; SQLite: its write lock)
+# a consumer batch this full means a backlog (a live stream comes in batches of a few)
+BACKLOG_BATCH = 200
 _ADVISORY_KEY = 0x6A0C1B5  # "the aggregator's clusterer", for pg_try_advisory_xact_lock
 _LOCK_WAIT = "500ms"  # under PostgreSQL's deadlock_timeout (1 s)
 
@@ -88,30 +91,63 @@ async def drain(session: AsyncSession) -> int:
 
 
 class Clusterer:
-    """The background loop: drains after each batch the consumer commits (``wake``) and every
-    ``interval`` seconds (comments another instance counted, a chunk that failed)."""
+    """The background loop: drains after each batch the consumer commits and every
+    ``interval`` seconds (comments another instance counted, a chunk that failed).
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], interval: float) -> None:
+    Counting goes first: while the consumer works through a backlog (its batches come back
+    full), the clusterer takes one chunk per ``interval`` and leaves the event loop and the
+    database to counting; once the consumer keeps up, it drains what waits chunk after chunk.
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        interval: float,
+        *,
+        backlog_batch: int = BACKLOG_BATCH,
+        chunk: int = CHUNK,
+    ) -> None:
         self._sessions = sessions
         self._interval = interval
+        self._backlog_batch = backlog_batch
+        self._chunk = chunk
         self._wake = asyncio.Event()
+        self._full_batch = False
+        self._counted_at = 0.0
         self.clustered = 0
 
-    def wake(self) -> None:
-        self._wake.set()
+    def counted(self, events: int) -> None:
+        """Told after each batch the consumer committed, with its number of events."""
+        self._full_batch = events >= self._backlog_batch
+        self._counted_at = time.monotonic()
+        if not self._full_batch:
+            self._wake.set()
+
+    @property
+    def behind(self) -> bool:
+        """Whether counting works through a backlog: its last batch was full and recent (a
+        consumer that has nothing more to count commits nothing more)."""
+        return self._full_batch and time.monotonic() - self._counted_at < self._interval
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             self._wake.clear()
             try:
                 async with unit_of_work(self._sessions) as session:
-                    done = await cluster_pending(session)
+                    done = await cluster_pending(session, self._chunk)
                 self.clustered += done
-                if done:
-                    continue  # more may wait: a backlog is drained chunk after chunk
+                if done and not self.behind:
+                    continue  # more may wait: drained chunk after chunk
             except Exception as exc:  # a lock wait, a busy database: the comments stay NULL
                 log.warning("clustering failed, retrying: %s", exc)
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self._interval)
-            except TimeoutError:
-                pass
+            await _first_of(self._wake, stop, timeout=self._interval)
+
+
+async def _first_of(*events: asyncio.Event, timeout: float) -> None:
+    """Until one of ``events`` is set, or ``timeout`` seconds."""
+    waits = [asyncio.ensure_future(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()

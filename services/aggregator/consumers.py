@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from services.aggregator import service
 from services.aggregator.clustering import Clusterer
 from shared.consuming import transactional_consumer
-from shared.events import topics
+from shared.events import AnyEvent, topics
 from shared.kafka import EventConsumer
 from shared.service_app import Runtime
 
@@ -13,11 +15,18 @@ from shared.service_app import Runtime
 def projection_consumer(
     runtime: Runtime, group_id: str, clusterer: Clusterer | None = None
 ) -> EventConsumer:
-    """Counts each batch in its transaction; the clusterer is woken once it committed."""
+    """Counts each batch in its transaction; the clusterer is told once it committed."""
+    last_batch = 0
+
+    async def count(session: AsyncSession, events: list[AnyEvent]) -> None:
+        nonlocal last_batch
+        last_batch = len(events)
+        await service.apply_events(session, events)
+
     return transactional_consumer(
         runtime,
         [topics.DOCUMENTS, topics.COMMENTS],
         group_id,
-        service.apply_events,
-        after_commit=clusterer.wake if clusterer is not None else None,
+        count,
+        after_commit=(lambda: clusterer.counted(last_batch)) if clusterer is not None else None,
     )

@@ -172,3 +172,28 @@ class TestTheServiceClustersByItself:
 
         await eventually(pending, lambda n: n == 0, timeout=30)
         assert_exact(await clusters_of(workspace.sessions), copies, distinct)
+
+
+class TestCountingGoesFirst:
+    async def test_during_a_backlog_one_chunk_per_interval_then_all_once_caught_up(
+        self, sessions: Sessions
+    ) -> None:
+        await counted(sessions)  # 17 comments waiting
+        clusterer = clustering.Clusterer(sessions, interval=600, backlog_batch=100, chunk=5)
+        clusterer.counted(100)  # the consumer's batches come back full
+
+        async def waiting() -> int:
+            async with sessions() as session:
+                return await clustering.pending(session)
+
+        stop = asyncio.Event()
+        task = asyncio.create_task(clusterer.run(stop))
+        try:
+            assert await eventually(waiting, lambda n: n < 17) == 12  # one chunk, then it waits
+            assert clusterer.behind
+            clusterer.counted(3)  # a short batch: counting keeps up
+            await eventually(waiting, lambda n: n == 0)
+            assert clusterer.clustered == 17
+        finally:
+            stop.set()
+            await task
