@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 from datasketch import MinHash
 
 from services.aggregator.clusters import folded_words
-from services.aggregator.minhash import BANDS, NUM_PERM, ROWS, SEED, band_hashes_of, shingles
+from services.aggregator.minhash import (
+    BANDS,
+    NUM_PERM,
+    ROWS,
+    SEED,
+    _permutations,
+    band_hashes_of,
+    shingles,
+)
 from tests.aggregator.campaigns import labelled_set
 
 
@@ -38,3 +47,13 @@ class TestSameBandsAsDatasketch:
     def test_more_texts_than_one_array_holds(self) -> None:
         texts = [f"gop y so {n} ve pham vi dieu chinh cua muc nay" for n in range(600)]
         assert band_hashes_of(texts) == [datasketch_bands(words) for words in texts]
+
+    def test_the_written_out_permutations_are_datasketchs(self) -> None:
+        generator = np.random.RandomState(SEED)
+        a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+        ours = _permutations()
+        assert (ours[0] == a).all() and (ours[1] == b).all()
+        assert (
+            ours[0] == MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations[0]
+        ).all()
