@@ -6,6 +6,9 @@ import asyncio
 import json
 import os
 import re
+import signal
+import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -15,8 +18,10 @@ from urllib.parse import quote_plus, urlencode
 import wrk
 from aiokafka import AIOKafkaProducer
 from harness import Bench
+from sqlalchemy import text
 
 from shared import form_tokens
+from shared.db import create_engine
 from shared.events import CommentSubmitted, CommentSubmittedPayload, serialize_event, topics, utcnow
 from shared.events.topics import topic_name
 from tests.stack import KEYS
@@ -258,36 +263,87 @@ async def _produce_backlog(bench: Bench, section: str, count: int) -> None:
         await producer.stop()
 
 
-async def aggregator_backlog(bench: Bench, count: int, limit_s: float) -> dict[str, Any]:
+def _cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far (user + system, ``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def aggregator_backlog(
+    bench: Bench, count: int, limit_s: float, profile: Path | None = None
+) -> dict[str, Any]:
     """One aggregator, stopped while ``count`` events pile up, then started: events/s applied
-    from its first progress (start-up excluded) to an empty lag, or to ``limit_s`` seconds."""
+    from its first progress (start-up excluded) to an empty lag, or to ``limit_s`` seconds.
+
+    On a shared machine the rate moves with the neighbours' load; the aggregator's own CPU
+    time per 1,000 events over the same interval is the steadier figure. ``profile``: a
+    py-spy raw profile of the aggregator written there (py-spy is not a dependency)."""
     await bench.s.wait_consumed(timeout=300)
     section = bench.sections[3]
     await asyncio.to_thread(bench.s.stop, "aggregator")
     await _produce_backlog(bench, section, count)
     await asyncio.to_thread(bench.s.start, "aggregator")
+    process = bench.s.processes["aggregator"].process
+    assert process is not None
+    spy = _py_spy(process.pid, profile) if profile else None
     started = time.monotonic()
-    first: tuple[float, int] | None = None
-    while True:
-        lag = await bench.s.consumer_lag()
-        now = time.monotonic()
-        if first is None and lag < count:
-            first = (now, lag)
-        if lag == 0 or (first is not None and now - first[0] > limit_s):
-            break
-        if now - started > limit_s + 300:
-            raise TimeoutError("the aggregator applied nothing of its backlog")
-        await asyncio.sleep(0.1)
+    first: tuple[float, int, float] | None = None
+    try:
+        while True:
+            lag = await bench.s.consumer_lag()
+            now, cpu = time.monotonic(), _cpu_seconds(process.pid)
+            if first is None and lag < count:
+                first = (now, lag, cpu)
+            if lag == 0 or (first is not None and now - first[0] > limit_s):
+                break
+            if now - started > limit_s + 300:
+                raise TimeoutError("the aggregator applied nothing of its backlog")
+            await asyncio.sleep(0.1)
+        counted = (now, cpu)
+        # Clustering follows counting in its own transactions: until no comment waits.
+        while await _unclustered(bench) and time.monotonic() - first[0] < limit_s:
+            await asyncio.sleep(0.1)
+        clustered = (time.monotonic(), _cpu_seconds(process.pid))
+    finally:
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            await asyncio.to_thread(spy.wait, 60)
     assert first is not None
+    applied = first[1] - lag
     if now > first[0]:
-        rate = (first[1] - lag) / (now - first[0])
+        rate = applied / (now - first[0])
     else:  # all applied before the first look: count from healthy (start-up partly included)
         rate = count / max(now - started, 1e-3)
+
+    def per_1000(cpu: float) -> float | None:
+        return round((cpu - first[2]) / applied * 1000, 3) if applied else None
+
     return {
         "aggregator_backlog": count,
         "aggregator_backlog_applied": count - lag,
         "aggregator_events_per_s": round(rate),
+        "aggregator_cpu_s_per_1000": per_1000(counted[1]),
+        "aggregator_clustered_per_s": round(applied / max(clustered[0] - first[0], 1e-3)),
+        "aggregator_cpu_s_per_1000_clustered": per_1000(clustered[1]),
     }
+
+
+async def _unclustered(bench: Bench) -> int:
+    """Comments the aggregator has counted and not yet clustered."""
+    engine = create_engine(bench.urls["aggregator"])
+    try:
+        async with engine.connect() as connection:
+            statement = "SELECT count(*) FROM aggregator_comments WHERE cluster_id IS NULL"
+            return int((await connection.execute(text(statement))).scalar_one())
+    finally:
+        await engine.dispose()
+
+
+def _py_spy(pid: int, output: Path) -> subprocess.Popen[bytes]:
+    """``py-spy record`` of ``pid`` into ``output`` (raw, 100 samples/s) until interrupted."""
+    spy = Path(sys.executable).with_name("py-spy")
+    command = [str(spy), "record", "-p", str(pid), "-f", "raw", "-r", "100", "-o", str(output)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 async def _wait_tally(bench: Bench, section: str, target: int, timeout: float) -> int:

@@ -22,8 +22,10 @@ def transactional_consumer(
     apply: ApplyBatch,
     *,
     after_commit: Callable[[], None] | None = None,
+    max_records: int = 500,
 ) -> EventConsumer:
-    """``apply`` each batch in one unit of work; ``after_commit`` (if any) once it committed."""
+    """``apply`` each batch (up to ``max_records`` events) in one unit of work;
+    ``after_commit`` (if any) once it committed."""
 
     async def handle(events: list[AnyEvent]) -> None:
         async with unit_of_work(runtime.sessions) as session:
@@ -39,4 +41,5 @@ def transactional_consumer(
         handle,
         prefix=settings.topic_prefix,
         commit_timeout=settings.commit_timeout_seconds,
+        max_records=max_records,
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, select
+from sqlalchemy import Column, Table
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel, col
+from sqlmodel import Field, SQLModel
 
 from shared.db import UTCDateTime
 from shared.events import utcnow
@@ -28,22 +29,21 @@ class ProcessedEvent(SQLModel, table=True):
 async def claim_new(
     session: AsyncSession, consumer: str, event_ids: list[uuid.UUID]
 ) -> set[uuid.UUID]:
-    """Record the ids not seen before and return them; the caller applies only those."""
-    if not event_ids:
+    """Record the ids not seen before and return them; the caller applies only those.
+
+    One ``INSERT ... ON CONFLICT DO NOTHING RETURNING``: the rows it inserts are the new
+    ids. A SELECT of the seen ids first cost more than the rest of a batch (issue 15: with
+    500 ids, PostgreSQL's generic plan for the IN list scanned the whole table), and an
+    event another instance is claiming at the same moment waits for that transaction and
+    comes back as seen, instead of failing the batch on the primary key.
+    """
+    rows = [
+        {"consumer": consumer, "event_id": event_id, "processed_at": utcnow()}
+        for event_id in dict.fromkeys(event_ids)
+    ]
+    if not rows:
         return set()
-    seen = set(
-        (
-            await session.execute(
-                select(col(ProcessedEvent.event_id)).where(
-                    col(ProcessedEvent.consumer) == consumer,
-                    col(ProcessedEvent.event_id).in_(event_ids),
-                )
-            )
-        ).scalars()
-    )
-    fresh: set[uuid.UUID] = set()
-    for event_id in event_ids:
-        if event_id not in seen and event_id not in fresh:
-            fresh.add(event_id)
-            session.add(ProcessedEvent(consumer=consumer, event_id=event_id))
-    return fresh
+    table: Table = ProcessedEvent.__table__  # type: ignore[attr-defined]
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table).on_conflict_do_nothing().returning(table.c.event_id)
+    return set((await session.execute(statement, rows)).scalars())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,6 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from services.aggregator.accounts import admin as accounts_admin
 from services.aggregator.accounts import oidc
 from services.aggregator.accounts import routes as accounts_routes
+from services.aggregator.clustering import Clusterer
 from services.aggregator.config import AggregatorSettings
 from services.aggregator.consumers import projection_consumer
 from services.aggregator.retention import erase_display_names
@@ -25,6 +27,9 @@ from shared.service_app import build_runtime, running, start_periodic
 from shared.web import api_docs, install_common
 
 SERVICE = "aggregator"
+# how often the clusterer looks for comments without a cluster besides being woken by its
+# own consumer's commits (another instance's comments, a chunk that failed)
+CLUSTER_INTERVAL_SECONDS = 1.0
 
 # Sign-in, sign-out and setting a password are the only bodies anonymous callers send
 # here; every other state change is staff's, checked before its body is read.
@@ -44,9 +49,11 @@ def create_app(settings: AggregatorSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(SERVICE, settings.log_level)
         runtime = build_runtime(settings, produces=[topics.STAFF])
-        runtime.consumers.append(projection_consumer(runtime, settings.consumer_group))
+        clusterer = Clusterer(runtime.sessions, CLUSTER_INTERVAL_SECONDS)
+        runtime.consumers.append(projection_consumer(runtime, settings.consumer_group, clusterer))
         app.state.runtime = runtime
         async with running(runtime):
+            runtime.tasks.append(asyncio.create_task(clusterer.run(runtime.stop)))
             start_periodic(
                 runtime,
                 "display name retention",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Column, Date, Index, Integer, Text, Uuid
+from sqlalchemy import JSON, BigInteger, Column, Date, Index, Integer, Text, Uuid, text
 from sqlmodel import Field, SQLModel
 
 from shared.db import UTCDateTime
@@ -57,6 +57,14 @@ class AggregatedComment(SQLModel, table=True):
             "comment_id",
         ),
         Index("ix_aggregator_comments_cluster", "document_id", "cluster_id"),
+        # the clusterer's queue: comments counted and not yet clustered, oldest first
+        Index(
+            "ix_aggregator_comments_unclustered",
+            "submitted_at",
+            "comment_id",
+            postgresql_where=text("cluster_id IS NULL"),
+            sqlite_where=text("cluster_id IS NULL"),
+        ),
         # PostgreSQL answers substring search on the folded text from a trigram index
         Index(
             "ix_aggregator_comments_folded_trgm",
@@ -78,7 +86,8 @@ class AggregatedComment(SQLModel, table=True):
     submitted_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     # the text lower-cased without diacritics, so "ha tang" finds "hạ tầng" on both databases
     folded_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
-    # near-identical comments (a campaign) share the id of the first comment of the cluster
+    # near-identical comments (a campaign) share the id of the first comment of the cluster;
+    # NULL for a moment after counting, until services.aggregator.clustering gives it one
     cluster_id: uuid.UUID | None = Field(default=None, sa_column=Column(Uuid, nullable=True))
     # the pseudonymous key of who wrote it (``comment.submitted``); None: its own commenter
     commenter_key: str | None = Field(default=None, max_length=64)

@@ -18,7 +18,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy import delete
 from sqlmodel import col
 
-from services.aggregator import search, service
+from services.aggregator import clustering, search, service
 from services.aggregator.config import AggregatorSettings
 from services.aggregator.models import (
     AggregatedComment,
@@ -118,6 +118,8 @@ async def rebuild(settings: AggregatorSettings, progress: Progress) -> int:
             applied = 0
             for start in range(0, len(events), 500):
                 applied += await service.apply_events(session, events[start : start + 500])
+            # clusters too, as the live clusterer gives them: oldest comment first
+            await clustering.drain(session)
             # triggers kept the SQLite FTS5 index current; re-reading it also repairs drift
             await search.rebuild_fts(session)
         return applied

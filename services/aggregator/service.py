@@ -11,13 +11,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.aggregator import commenters
-from services.aggregator.clusters import BatchClusters, folded_words
+from services.aggregator.clusters import folded_words
 from services.aggregator.commenters import CommenterDeltas
 from services.aggregator.counters import CountDeltas
 from services.aggregator.models import (
@@ -48,13 +49,17 @@ _STATUS_OF = {
 
 
 async def apply_events(session: AsyncSession, events: Sequence[AnyEvent]) -> int:
-    """Apply a batch once; returns how many events were new."""
+    """Apply a batch once; returns how many events were new.
+
+    Counting only: a new comment is stored without a cluster (``cluster_id`` NULL) and
+    ``services.aggregator.clustering`` gives it one a moment later, in its own transaction.
+    """
     documents = [e for e in events if isinstance(e.payload, DocumentState)]
     await commenters.lock(session, recount=bool(documents))
     fresh = await claim_new(session, CONSUMER, [e.event_id for e in events])
     deltas = Deltas()
-    # One SELECT for the batch's comments instead of one per event, and no flush per event:
-    # the rows go out together (issue 15: two round trips per event capped the consumer).
+    # One SELECT for the batch's comments instead of one per event, and no ORM object per
+    # new comment: their rows go out in one executemany (issue 15).
     submitted = [e.payload.comment_id for e in events if isinstance(e, CommentSubmitted)]
     known = set(
         (
@@ -65,26 +70,19 @@ async def apply_events(session: AsyncSession, events: Sequence[AnyEvent]) -> int
             )
         ).scalars()
     )
-    clusters = await BatchClusters.load(
-        session,
-        [
-            (e.payload.document_id, e.payload.comment_id, folded_words(e.payload.text))
-            for e in events
-            if isinstance(e, CommentSubmitted) and e.event_id in fresh
-            if e.payload.comment_id not in known
-        ],
-    )
-    created: list[AggregatedComment] = []
+    new_rows = NewComments()
     for event in events:
         if event.event_id not in fresh:
             continue
+        if isinstance(event, CommentSubmitted):
+            _apply_submitted(event, deltas, known, new_rows)
+            continue
+        await new_rows.write(session)  # what follows reads comments: this batch's too
         if isinstance(event.payload, DocumentState):
             if await _apply_document(session, event.payload, event.occurred_at):
                 # the tree changed: so did which sections a comment counts in
                 await deltas.write(session)
                 await commenters.recount(session, event.payload.document_id)
-        elif isinstance(event, CommentSubmitted):
-            _apply_submitted(session, event, deltas, known, clusters, created)
         elif isinstance(event, SectionReassigned):
             comment = await session.get(AggregatedComment, event.payload.comment_id)
             if comment is not None and event.payload.state_version > comment.state_version:
@@ -101,7 +99,7 @@ async def apply_events(session: AsyncSession, events: Sequence[AnyEvent]) -> int
                     _count(deltas, comment, -1)
                 comment.status = _STATUS_OF[type(event)]
                 comment.state_version = event.payload.state_version
-    await clusters.save(session, created)
+    await new_rows.write(session)
     await deltas.write(session)
     return len(fresh)
 
@@ -119,6 +117,21 @@ class Deltas:
         await self.people.write(session)
 
 
+@dataclass
+class NewComments:
+    """A batch's new comment rows, inserted together (one executemany)."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    async def write(self, session: AsyncSession) -> None:
+        if self.rows:
+            await session.execute(insert(_COMMENTS), self.rows)
+            self.rows = []
+
+
+_COMMENTS: Table = AggregatedComment.__table__  # type: ignore[attr-defined]
+
+
 def _count(deltas: Deltas, comment: AggregatedComment, n: int, *, daily: bool = True) -> None:
     deltas.comments.add(
         comment.document_id,
@@ -132,35 +145,31 @@ def _count(deltas: Deltas, comment: AggregatedComment, n: int, *, daily: bool = 
 
 
 def _apply_submitted(
-    session: AsyncSession,
-    event: CommentSubmitted,
-    deltas: Deltas,
-    known: set[uuid.UUID],
-    clusters: BatchClusters,
-    created: list[AggregatedComment],
+    event: CommentSubmitted, deltas: Deltas, known: set[uuid.UUID], new_rows: NewComments
 ) -> None:
     p = event.payload
     if p.comment_id in known:
         return  # the same comment re-sent under a new event id is still one comment
     known.add(p.comment_id)
-    words = folded_words(p.text)
-    comment = AggregatedComment(
-        comment_id=p.comment_id,
-        document_id=p.document_id,
-        section_id=p.section_id,
-        channel=p.channel,
-        text=p.text,
-        display_name=p.display_name,
-        organisation=p.organisation,
-        state_version=p.state_version,
-        submitted_at=p.submitted_at,
-        folded_text=f" {words} ",
-        cluster_id=clusters.assign(p.document_id, p.comment_id, words),
-        commenter_key=p.commenter_key,
+    new_rows.rows.append(
+        {
+            "comment_id": p.comment_id,
+            "document_id": p.document_id,
+            "section_id": p.section_id,
+            "channel": p.channel,
+            "text": p.text,
+            "display_name": p.display_name,
+            "organisation": p.organisation,
+            "status": "active",
+            "state_version": p.state_version,
+            "submitted_at": p.submitted_at,
+            "folded_text": f" {folded_words(p.text)} ",
+            "cluster_id": None,  # services.aggregator.clustering's to give
+            "commenter_key": p.commenter_key,
+        }
     )
-    session.add(comment)
-    created.append(comment)
-    _count(deltas, comment, +1)
+    deltas.comments.add(p.document_id, p.section_id, p.channel, p.submitted_at, +1)
+    deltas.people.add(p.document_id, p.section_id, p.commenter_key, +1)
 
 
 async def _apply_document(session: AsyncSession, state: DocumentState, at: datetime) -> bool:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.aggregator import service
+from services.aggregator import clustering, service
 from services.aggregator.config import AggregatorSettings
 from services.aggregator.main import create_app
 from shared import events as ev
@@ -34,9 +34,12 @@ class Workspace:
         return {"Authorization": f"Bearer {self.token}"}
 
     async def apply(self, events: Sequence[ev.AnyEvent]) -> None:
-        """Deliver events as the consumer does: one transaction per batch."""
+        """Deliver events as the consumer does: one transaction per batch, then cluster what
+        it stored, as the clusterer it wakes does (in transactions of its own)."""
         async with unit_of_work(self.sessions) as session:
             await service.apply_events(session, events)
+        async with unit_of_work(self.sessions) as session:
+            await clustering.drain(session)
 
     async def get(self, path: str, **params: object) -> httpx.Response:
         return await self.client.get(path, params=params, headers=self.auth)  # type: ignore[arg-type]
