@@ -49,7 +49,7 @@ FAVICON_CACHE = {"Cache-Control": "public, max-age=604800"}
 # FastAPI asks OpenTelemetry on every request whether a global provider has been set (three
 # environment look-ups, ~3 % of a comment's CPU, issue 15). Our metrics are Prometheus
 # (/metrics) and no OpenTelemetry SDK is installed, so FastAPI's own spans, metrics and logs
-# are turned off where it counts (the feedback service's intake).
+# are turned off in every service.
 NO_OPENTELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 ReadyCheck = Callable[[], Awaitable[dict[str, bool]]]

@@ -24,7 +24,7 @@ from shared.logging import configure_logging
 from shared.request_guard import KB, MB, BodyRule, RequestGuard
 from shared.security import cookie_is_secure
 from shared.service_app import build_runtime, running, start_periodic
-from shared.web import api_docs, install_common
+from shared.web import NO_OPENTELEMETRY, api_docs, install_common
 
 SERVICE = "aggregator"
 # how often the clusterer looks for comments without a cluster besides being woken by its
@@ -64,7 +64,12 @@ def create_app(settings: AggregatorSettings | None = None) -> FastAPI:
             )
             yield
 
-    app = FastAPI(title="Góp Ý · aggregator", lifespan=lifespan, **api_docs(settings))
+    app = FastAPI(
+        title="Góp Ý · aggregator",
+        lifespan=lifespan,
+        telemetry=NO_OPENTELEMETRY,
+        **api_docs(settings),
+    )
     app.add_middleware(RequestGuard, rules=BODY_RULES, default=BodyRule(r".*", 1 * MB))
     install_common(app, SERVICE, lambda: app.state.runtime.ready())
     app.include_router(api.router)

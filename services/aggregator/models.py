@@ -46,7 +46,6 @@ class AggregatedComment(SQLModel, table=True):
 
     __tablename__ = "aggregator_comments"
     __table_args__ = (
-        Index("ix_aggregator_comments_doc_section", "document_id", "section_id"),
         # keyset paging in arrival order, for a document or one section of it
         Index("ix_aggregator_comments_doc_time", "document_id", "submitted_at", "comment_id"),
         Index(

@@ -15,7 +15,7 @@ from shared.events import topics
 from shared.logging import configure_logging
 from shared.request_guard import KB, BodyRule, RequestGuard
 from shared.service_app import build_runtime, running
-from shared.web import api_docs, install_common
+from shared.web import NO_OPENTELEMETRY, api_docs, install_common
 
 SERVICE = "documents"
 
@@ -32,7 +32,12 @@ def create_app(settings: DocumentsSettings | None = None) -> FastAPI:
             await parse_worker.warm_up()
             yield
 
-    app = FastAPI(title="Góp Ý · documents", lifespan=lifespan, **api_docs(settings))
+    app = FastAPI(
+        title="Góp Ý · documents",
+        lifespan=lifespan,
+        telemetry=NO_OPENTELEMETRY,
+        **api_docs(settings),
+    )
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(RequestGuard, rules=body_rules(settings), default=BodyRule("", 64 * KB))
     install_common(app, SERVICE, lambda: app.state.runtime.ready())
