@@ -179,13 +179,15 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 def fill(disk: Path) -> Path:
-    """Write to the (existing) filler file until the disk has no space left."""
+    """Write to the (existing) filler file until the disk has no space left.
+
+    Unbuffered: a buffered file keeps what the full disk refused and raises ENOSPC again
+    when it is closed, outside the ``try``."""
     filler = disk / "filler"
-    with open(filler, "ab") as out:
+    with open(filler, "ab", buffering=0) as out:
         try:
             while True:
                 out.write(b"\0" * 65536)
-                out.flush()
         except OSError as exc:
             assert exc.errno == errno.ENOSPC, exc
     return filler
