@@ -251,6 +251,63 @@ def install_common(app: FastAPI, service: str, ready: ReadyCheck) -> None:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
+class RequestMetrics:
+    """The request counter and latency histogram of one service, children cached.
+
+    Each (method, route, status)'s metric children are looked up once rather than through
+    ``labels()`` (validation and a lock) on every request (issue 15)."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def record(self, scope: Scope, status: int, seconds: float) -> None:
+        route = getattr(scope.get("route"), "path", "unmatched")
+        key = (scope["method"], route, status)
+        children = self._children.get(key)
+        if children is None:
+            children = (
+                REQUESTS.labels(self.service, key[0], route, str(status)),
+                LATENCY.labels(self.service, route),
+            )
+            if len(self._children) < _MAX_METRIC_CHILDREN:  # odd methods: not kept
+                self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
+
+
+class SecuredSend:
+    """``send`` with the security headers added to the answer; remembers its status."""
+
+    __slots__ = ("scope", "send", "started", "status")
+
+    def __init__(self, scope: Scope, send: Send) -> None:
+        self.scope = scope
+        self.send = send
+        self.started = False
+        self.status = 500
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+            self.status = message["status"]
+            headers = list(message.get("headers", []))
+            message["headers"] = headers
+            scope = self.scope
+            state = scope.get("state") or {}
+            if state.get("staff") is not None or state.get("new_csrf_cookie"):
+                # A shell over the same header list, so the shared helpers edit it in place.
+                response = Response(status_code=self.status)
+                response.raw_headers = headers
+                add_security_headers(Request(scope), response)
+            else:  # the anonymous answer (every comment): no Request, no Response built
+                present = {name.lower() for name, _value in headers}
+                headers.extend(pair for pair in _SECURITY_PAIRS if pair[0] not in present)
+                if scope.get("scheme") == "https" and _HSTS[0] not in present:
+                    headers.append(_HSTS)
+        await self.send(message)
+
+
 class CommonMiddleware:
     """Metrics and the headers every answer carries, as plain ASGI.
 
@@ -260,55 +317,18 @@ class CommonMiddleware:
 
     def __init__(self, app: ASGIApp, service: str) -> None:
         self.app = app
-        self.service = service
-        # Each (method, route, status)'s metric children, looked up once rather than through
-        # ``labels()`` (validation and a lock) on every request.
-        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
-
-    def _record(self, method: str, route: str, status: int, seconds: float) -> None:
-        key = (method, route, status)
-        children = self._children.get(key)
-        if children is None:
-            children = (
-                REQUESTS.labels(self.service, method, route, str(status)),
-                LATENCY.labels(self.service, route),
-            )
-            if len(self._children) < _MAX_METRIC_CHILDREN:  # odd methods: not kept
-                self._children[key] = children
-        children[0].inc()
-        children[1].observe(seconds)
+        self.metrics = RequestMetrics(service)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
-
-        async def send_with_headers(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                headers = list(message.get("headers", []))
-                message["headers"] = headers
-                state = scope.get("state") or {}
-                if state.get("staff") is not None or state.get("new_csrf_cookie"):
-                    # A shell over the same header list, so the shared helpers edit it in place.
-                    response = Response(status_code=status)
-                    response.raw_headers = headers
-                    add_security_headers(Request(scope), response)
-                else:  # the anonymous answer (every comment): no Request, no Response built
-                    present = {name.lower() for name, _value in headers}
-                    headers.extend(pair for pair in _SECURITY_PAIRS if pair[0] not in present)
-                    if scope.get("scheme") == "https" and _HSTS[0] not in present:
-                        headers.append(_HSTS)
-            await send(message)
-
+        secured = SecuredSend(scope, send)
         try:
-            await self.app(scope, receive, send_with_headers)
+            await self.app(scope, receive, secured)
         finally:
-            route = getattr(scope.get("route"), "path", "unmatched")
-            self._record(scope["method"], route, status, time.perf_counter() - started)
+            self.metrics.record(scope, secured.status, time.perf_counter() - started)
 
 
 def api_docs(settings: ServiceSettings) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from services.feedback.mailer import MailSender
 from services.feedback.receipt_throttle import ReceiptThrottle
 from services.feedback.retention import erase_personal_data
 from services.feedback.routes import api, clerk, pages, receipts
-from services.feedback.routes.lean import put_first
+from services.feedback.routes.lean import LeanApp, put_first
 from shared.events import topics, utcnow
 from shared.group_commit import GroupCommitter
 from shared.logging import configure_logging
@@ -75,7 +75,8 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
                 yield
         await app.state.intake.close()
 
-    app = FastAPI(
+    app = LeanApp(
+        service=SERVICE,
         title="Góp Ý · feedback",
         lifespan=lifespan,
         telemetry=NO_OPENTELEMETRY,
@@ -113,7 +114,9 @@ def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(receipts.router)
     app.include_router(clerk.router)
-    # The two intake routes, tried first (routes.lean.put_first).
-    put_first(app, api.router, "/api/comments", "POST")
-    put_first(app, pages.router, "/comments", "POST")
+    # The two intake routes: plain requests answered ahead of the middleware stack, the
+    # rest tried first by the router (routes.lean).
+    for router, path in ((api.router, "/api/comments"), (pages.router, "/comments")):
+        app.answer_ahead(router, path, settings.max_body_bytes)
+        put_first(app, router, path, "POST")
     return app

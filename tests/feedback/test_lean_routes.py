@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Annotated
 
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI, Form, Request, Response
 from fastapi.responses import PlainTextResponse
+from prometheus_client import generate_latest
 from starlette.formparsers import FormParser
 from starlette.requests import Request as StarletteRequest
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from services.feedback.routes.lean import lean_route, plain_form
+from services.feedback.routes.lean import LeanApp, lean_route, plain_form
 from services.feedback.routes.pages import FORM_FIELDS
 from shared import events as ev
+from shared.web import DomainError, install_common
+from tests.factories import document_state
 from tests.feedback.conftest import Intake
 
 
@@ -163,3 +169,112 @@ class TestIntakeRoutesTriedFirst:
         after = (await intake.client.get("/metrics")).text
         assert _count(after, "/api/comments", 201) == _count(before, "/api/comments", 201) + 1
         assert _count(after, "/comments", 303) == _count(before, "/comments", 303) + 1
+
+
+async def _chunked(body: bytes) -> AsyncIterator[bytes]:
+    """A body streamed without a Content-Length: such a request takes the whole stack."""
+    yield body
+
+
+class _Seen:
+    """A middleware that notes each request it sees."""
+
+    def __init__(self, app: ASGIApp, seen: list[str]) -> None:
+        self.app, self.seen = app, seen
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.seen.append(scope["path"])
+        await self.app(scope, receive, send)
+
+
+def _lean_app(seen: list[str]) -> LeanApp:
+    """``/x`` answered ahead: "lean" for "plain", a refusal for "no", a crash for "boom"."""
+
+    async def lean(request: Request) -> Response | None:
+        values = await plain_form(request, ("text",))
+        if values is None or values["text"] not in ("plain", "no", "boom"):
+            return None
+        if values["text"] == "no":
+            raise DomainError("Không nhận.", status_code=429, retry_after=7)
+        if values["text"] == "boom":
+            raise RuntimeError("boom")
+        return PlainTextResponse("lean")
+
+    async def documented(text: Annotated[str, Form(max_length=10)]) -> Response:
+        return PlainTextResponse(f"documented {text}")
+
+    router = APIRouter()
+    router.add_api_route("/x", documented, methods=["POST"], route_class_override=lean_route(lean))
+    app = LeanApp(service="feedback")
+    app.add_middleware(_Seen, seen=seen)
+    install_common(app, "feedback", lambda: _ready())
+    app.include_router(router)
+    app.answer_ahead(router, "/x", max_body=100)
+    return app
+
+
+async def _ready() -> dict[str, bool]:
+    return {}
+
+
+class TestAnsweredAhead:
+    async def test_a_plain_request_skips_the_stack_and_gets_the_same_answer(self) -> None:
+        seen: list[str] = []
+        before = _count(generate_latest().decode(), "/x", 200)
+        transport = httpx.ASGITransport(app=_lean_app(seen))
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            form = {"content-type": "application/x-www-form-urlencoded"}
+            ahead = await client.post("/x", content=b"text=plain", headers=form)
+            assert seen == []
+            stacked = await client.post("/x", content=_chunked(b"text=plain"), headers=form)
+            assert seen == ["/x"]
+            for answer in (ahead, stacked):
+                assert (answer.status_code, answer.text) == (200, "lean")
+                assert answer.headers["x-content-type-options"] == "nosniff"
+                assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+            assert _count(generate_latest().decode(), "/x", 200) == before + 2
+
+    async def test_refusals_are_the_stack_s_own(self) -> None:
+        seen: list[str] = []
+        metrics = generate_latest().decode()
+        refused_before, crashed_before = _count(metrics, "/x", 429), _count(metrics, "/x", 500)
+        transport = httpx.ASGITransport(app=_lean_app(seen), raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            form = {"content-type": "application/x-www-form-urlencoded"}
+            ahead = await client.post("/x", content=b"text=no", headers=form)
+            stacked = await client.post("/x", content=_chunked(b"text=no"), headers=form)
+            for refused in (ahead, stacked):
+                assert refused.status_code == 429
+                assert refused.json() == {"detail": "Không nhận.", "field": ""}
+                assert refused.headers["retry-after"] == "7"
+                assert refused.headers["x-frame-options"] == "DENY"
+            # Declined by the lean handler: FastAPI's validation, after a second read.
+            declined = await client.post("/x", content=b"text=other", headers=form)
+            assert declined.text == "documented other"
+            assert (await client.post("/x", data={"text": "x" * 11})).status_code == 422
+            # Over the limit the app was given for it: the stack (and its body guard) answers.
+            long = await client.post("/x", content=b"text=plain&pad=" + b"a" * 100, headers=form)
+            assert long.text == "lean"
+            crashed = await client.post("/x", content=b"text=boom", headers=form)
+            assert (crashed.status_code, crashed.text) == (500, "Internal Server Error")
+            assert crashed.headers["x-content-type-options"] == "nosniff"
+            # the chunked refusal, "other", the text over its length and the body over its limit
+            assert seen == ["/x"] * 4
+            metrics = generate_latest().decode()
+            assert _count(metrics, "/x", 429) == refused_before + 2
+            assert _count(metrics, "/x", 500) == crashed_before + 1
+
+    async def test_intake_answers_ahead_as_through_the_stack(self, intake: Intake) -> None:
+        """A closed window's refusal and an accepted comment, with and without a length."""
+        state = await intake.catalogue(
+            document_state().model_copy(update={"closes_at": ev.utcnow() - timedelta(minutes=1)})
+        )
+        body = json.dumps({"document_id": str(state.document_id), "text": "Một ý kiến."}).encode()
+        headers = {"content-type": "application/json"}
+        ahead = await intake.client.post("/api/comments", content=body, headers=headers)
+        stacked = await intake.client.post("/api/comments", content=_chunked(body), headers=headers)
+        assert ahead.status_code == stacked.status_code == 422
+        assert ahead.json() == stacked.json()
+        assert "Đã hết thời hạn góp ý" in ahead.json()["detail"]
+        assert await intake.stored() == (0, 0, 0)
