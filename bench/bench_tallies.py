@@ -107,6 +107,12 @@ async def _load(url: str, n: int) -> tuple[uuid.UUID, list[uuid.UUID]]:
             ),
             {"d": document_id, "n": n},
         )
+        await conn.execute(  # clustered (cluster_id set): in the clusterer's search index
+            text(
+                "INSERT INTO aggregator_comment_words (comment_id, folded_text) "
+                "SELECT comment_id, folded_text FROM aggregator_comments"
+            )
+        )
         await conn.execute(
             text(
                 "INSERT INTO aggregator_section_counts "

@@ -117,13 +117,17 @@ async def run_all(args: argparse.Namespace) -> dict[str, Any]:
 
 ROWS = (
     ("baseline_post_rps", "bare FastAPI JSON POST, req/s", "{:,.0f}"),
+    ("baseline_cpu_us_per_post", "  CPU µs per answer", "{:,}"),
     ("intake_post_rps", "feedback JSON POST (receipts/s)", "{:,.0f}"),
+    ("intake_cpu_us_per_comment", "  CPU µs per comment (feedback's process)", "{:,}"),
     ("intake_p50_ms", "  p50 latency, ms", "{:.1f}"),
     ("intake_p99_ms", "  p99 latency, ms", "{:.1f}"),
     ("intake_errors", "  errors (non-201, timeouts)", "{}"),
     ("intake_ratio", "intake_ratio (goal ≥ 0.5)", "{:.2f}"),
     ("baseline_form_rps", "bare FastAPI form POST, req/s", "{:,.0f}"),
+    ("baseline_cpu_us_per_form", "  CPU µs per answer", "{:,}"),
     ("form_post_rps", "feedback form POST (303s/s)", "{:,.0f}"),
+    ("form_cpu_us_per_comment", "  CPU µs per comment (feedback's process)", "{:,}"),
     ("form_errors", "  errors (non-303, timeouts)", "{}"),
     ("form_ratio", "form_ratio (goal ≥ 0.5)", "{:.2f}"),
     ("freshness_rate", "freshness: offered comments/s", "{:,.0f}"),

@@ -27,6 +27,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from services.aggregator import search
 from services.aggregator.clusters import BatchClusters
 from services.aggregator.models import AggregatedComment
 from shared.db import unit_of_work
@@ -44,7 +45,8 @@ async def cluster_pending(session: AsyncSession, limit: int = CHUNK, *, wait: bo
 
     ``wait``: for the clusterer's lock (a rebuild, tests), else give up at once when another
     instance holds it."""
-    if session.get_bind().dialect.name == "postgresql":
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if postgresql:
         if wait:
             await session.execute(select(func.pg_advisory_xact_lock(_ADVISORY_KEY)))
         else:
@@ -71,6 +73,8 @@ async def cluster_pending(session: AsyncSession, limit: int = CHUNK, *, wait: bo
     batch = await BatchClusters.load(session, comments)
     assigned = {c: batch.assign(document, c, words) for document, c, words in comments}
     await batch.save(session, assigned)
+    if postgresql:  # into the search index with its cluster: it leaves the queue now
+        await search.index_words(session, [(comment, folded) for _d, comment, folded in rows])
     return len(rows)
 
 

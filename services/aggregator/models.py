@@ -64,13 +64,6 @@ class AggregatedComment(SQLModel, table=True):
             postgresql_where=text("cluster_id IS NULL"),
             sqlite_where=text("cluster_id IS NULL"),
         ),
-        # PostgreSQL answers substring search on the folded text from a trigram index
-        Index(
-            "ix_aggregator_comments_folded_trgm",
-            "folded_text",
-            postgresql_using="gin",
-            postgresql_ops={"folded_text": "gin_trgm_ops"},
-        ).ddl_if(dialect="postgresql"),
     )
 
     comment_id: uuid.UUID = Field(primary_key=True)
@@ -90,6 +83,31 @@ class AggregatedComment(SQLModel, table=True):
     cluster_id: uuid.UUID | None = Field(default=None, sa_column=Column(Uuid, nullable=True))
     # the pseudonymous key of who wrote it (``comment.submitted``); None: its own commenter
     commenter_key: str | None = Field(default=None, max_length=64)
+
+
+class CommentWords(SQLModel, table=True):
+    """PostgreSQL's search index: a clustered comment's folded text under a trigram index.
+
+    Not on ``aggregator_comments`` itself: about 400 index entries per comment cost more
+    than the rest of counting it, and the clusterer's update of ``cluster_id`` (an indexed
+    column, so never a HOT update) paid them a second time (issue 15). The clusterer writes
+    a comment's row here in the transaction that gives it its cluster, so a comment is in
+    exactly one of two places a search looks: this index, or the clusterer's queue
+    (``cluster_id IS NULL``). SQLite searches its FTS5 table and leaves this one empty.
+    """
+
+    __tablename__ = "aggregator_comment_words"
+    __table_args__ = (
+        Index(
+            "ix_aggregator_comment_words_trgm",
+            "folded_text",
+            postgresql_using="gin",
+            postgresql_ops={"folded_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+    )
+
+    comment_id: uuid.UUID = Field(primary_key=True)
+    folded_text: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class SectionCount(SQLModel, table=True):

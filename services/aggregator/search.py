@@ -3,7 +3,9 @@
 Search runs on ``folded_text`` (the words lower-cased without diacritics, space-separated
 and space-padded), so "ha tang giao thong" finds "hạ tầng giao thông"; each query word must
 begin a word of the comment. Each database answers it from its own text index: PostgreSQL
-with ``LIKE '% word%'`` served by a trigram index (pg_trgm), SQLite with ``MATCH`` on the
+with ``LIKE '% word%'`` served by a trigram index (pg_trgm) on ``aggregator_comment_words``,
+which the clusterer fills (``models.CommentWords``), plus the comments still in its queue;
+SQLite with ``MATCH`` on the
 FTS5 table ``aggregator_comments_fts`` (unicode61, ``remove_diacritics 2``), each query word
 a quoted prefix token, so FTS5's syntax (``"``, ``*``, ``OR``, ``NEAR``...) is never
 interpreted. Paging is by (received time, comment id), so a page deep in 100,000 comments
@@ -39,12 +41,18 @@ from sqlalchemy import (
     text,
     tuple_,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from services.aggregator.clusters import folded_words
-from services.aggregator.models import AggregatedComment, AggregatedSection, CommentReview
+from services.aggregator.models import (
+    AggregatedComment,
+    AggregatedSection,
+    CommentReview,
+    CommentWords,
+)
 from shared.db import UTCDateTime
 from shared.text import LOCAL_TZ
 from shared.web import DomainError
@@ -124,6 +132,28 @@ def _like_word(word: str) -> str:
     return f"% {escaped}%"
 
 
+def _indexed_matches(words: Sequence[str]) -> Select[tuple[uuid.UUID]]:
+    """PostgreSQL: ids of the comments whose text has every word, from the trigram index
+    of clustered comments and from the clusterer's queue (few rows, its partial index)."""
+    indexed, queued = CommentWords, AggregatedComment
+    in_index = select(col(indexed.comment_id)).where(
+        *(col(indexed.folded_text).like(_like_word(w), escape="\\") for w in words)
+    )
+    in_queue = select(col(queued.comment_id)).where(
+        col(queued.cluster_id).is_(None),
+        *(col(queued.folded_text).like(_like_word(w), escape="\\") for w in words),
+    )
+    return in_index.union_all(in_queue)  # type: ignore[return-value]
+
+
+async def index_words(session: AsyncSession, comments: Sequence[tuple[uuid.UUID, str]]) -> None:
+    """PostgreSQL: put just-clustered comments (id, folded text) into the search index."""
+    if comments:
+        rows = [{"comment_id": c, "folded_text": folded} for c, folded in comments]
+        table = CommentWords.__table__  # type: ignore[attr-defined]
+        await session.execute(postgresql.insert(table).on_conflict_do_nothing(), rows)
+
+
 def fts_query(words: Sequence[str]) -> str:
     """An FTS5 query where every word is a quoted prefix token, all required."""
     return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
@@ -159,9 +189,8 @@ async def _filtered(session: AsyncSession, document_id: uuid.UUID, f: CommentFil
             literal_column(FTS_TABLE).op("MATCH")(literal(fts_query(words), Text()))
         )
         query = query.where(literal_column("aggregator_comments.rowid").in_(matches))
-    else:
-        for word in words:
-            query = query.where(col(comments.folded_text).like(_like_word(word), escape="\\"))
+    elif words:
+        query = query.where(col(comments.comment_id).in_(_indexed_matches(words)))
     if f.channel:
         query = query.where(col(comments.channel) == f.channel)
     if f.status != "all":

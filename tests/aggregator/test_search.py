@@ -8,13 +8,13 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
-from services.aggregator import search, service
+from services.aggregator import clustering, search, service
 from services.aggregator.clusters import folded_words
-from services.aggregator.models import AggregatedComment
+from services.aggregator.models import AggregatedComment, CommentWords
 from shared import events as ev
 from shared.db import create_engine, is_sqlite, unit_of_work
 from tests.aggregator.builders import comment, status_change
@@ -153,6 +153,33 @@ class TestIndexKeptCurrent:
         await index_is_sound(sessions)
 
 
+async def large_section(sessions: Sessions) -> tuple[ev.DocumentState, list[AggregatedComment]]:
+    """2,000 comments on one section in arrival order, every third pair sharing a time."""
+    state = document_state()
+    section = state.sections[0].id
+    async with unit_of_work(sessions) as session:
+        await service.apply_events(session, [published(state)])
+    start = ev.utcnow() - timedelta(days=3)
+    rows = []
+    for i in range(2000):
+        body = f"{TEXTS[i % 4]} Ý kiến số {i}"
+        rows.append(
+            AggregatedComment(
+                comment_id=uuid.uuid4(),
+                document_id=state.document_id,
+                section_id=section,
+                channel="web",
+                text=body,
+                # every third pair shares a time: the comment id breaks the tie
+                submitted_at=start + timedelta(seconds=i - i % 3),
+                folded_text=f" {folded_words(body)} ",
+            )
+        )
+    async with unit_of_work(sessions) as session:
+        session.add_all(rows)
+    return state, rows
+
+
 class TestLargeSection:
     @pytest.mark.parametrize("walk", [search.WALK, 0, 7, 120], ids=lambda w: f"walk{w}")
     async def test_search_and_paging_over_2000_comments(
@@ -160,28 +187,8 @@ class TestLargeSection:
     ) -> None:
         """Every match once, in order, whether the page comes from the rows walked in order,
         the text index, or both (a walk shorter than, or a multiple of, the page)."""
-        state = document_state()
+        state, rows = await large_section(sessions)
         section = state.sections[0].id
-        async with unit_of_work(sessions) as session:
-            await service.apply_events(session, [published(state)])
-        start = ev.utcnow() - timedelta(days=3)
-        rows = []
-        for i in range(2000):
-            body = f"{TEXTS[i % 4]} Ý kiến số {i}"
-            rows.append(
-                AggregatedComment(
-                    comment_id=uuid.uuid4(),
-                    document_id=state.document_id,
-                    section_id=section,
-                    channel="web",
-                    text=body,
-                    # every third pair shares a time: the comment id breaks the tie
-                    submitted_at=start + timedelta(seconds=i - i % 3),
-                    folded_text=f" {folded_words(body)} ",
-                )
-            )
-        async with unit_of_work(sessions) as session:
-            session.add_all(rows)
         f = search.CommentFilter(section_id=section, q="ha tang GIAO so 1")
         wanted = [r for r in rows if expected([r.text], f.q)]
         wanted.sort(key=lambda r: (r.submitted_at, r.comment_id))
@@ -199,3 +206,36 @@ class TestLargeSection:
         assert seen == [r.comment_id for r in wanted]
         assert await found(sessions, state, "so 1999") == {rows[1999].text}
         await index_is_sound(sessions)
+
+    @pytest.mark.parametrize("walk", [search.WALK, 0], ids=lambda w: f"walk{w}")
+    async def test_clustered_and_queued_comments_are_both_found(
+        self, database_url: str, sessions: Sessions, walk: int
+    ) -> None:
+        """On PostgreSQL a clustered comment is found through the search index the clusterer
+        fills, one still queued through the queue; half and half here, every match once."""
+        state, rows = await large_section(sessions)
+        async with unit_of_work(sessions) as session:
+            assert await clustering.cluster_pending(session, 1000, wait=True) == 1000
+        async with sessions() as session:
+            queued = await clustering.pending(session)
+            indexed = await session.scalar(select(func.count()).select_from(CommentWords))
+        assert queued == 1000
+        assert indexed == (0 if is_sqlite(database_url) else 1000)  # SQLite: FTS5 instead
+        f = search.CommentFilter(section_id=state.sections[0].id, q="ha tang GIAO so 1")
+        wanted = sorted(
+            (r for r in rows if expected([r.text], f.q)),
+            key=lambda r: (r.submitted_at, r.comment_id),
+        )
+        seen: list[uuid.UUID] = []
+        cursor: str | None = None
+        async with sessions() as session:
+            while True:
+                page, cursor = await search.list_comments(
+                    session, state.document_id, f, cursor, 40, walk
+                )
+                seen += [r.comment.comment_id for r in page]
+                if cursor is None:
+                    break
+        assert seen == [r.comment_id for r in wanted]
+        assert await found(sessions, state, "so 1999") == {rows[1999].text}
+        assert await found(sessions, state, "so 7") == expected([r.text for r in rows], "so 7")
