@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, TypeDecorator, event
+from sqlalchemy import ColumnElement, DateTime, TypeDecorator, any_, bindparam, event
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -115,3 +116,17 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+def one_of(session: AsyncSession, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
+    """``column IN (values)``; on PostgreSQL ``column = ANY($1)`` with one array parameter.
+
+    An IN list of a consumer batch's 2,000 ids is 2,000 parameters that SQLAlchemy renders
+    into the statement on every call (about 6 µs of CPU per id, issue 15); one array is
+    encoded by the driver in one go, and the statement is the same whatever its length.
+    For primary-key look-ups: on another column PostgreSQL's generic plan for the array may
+    not use the index (the clusterer's band look-up slowed tenfold as its table grew)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return column.in_(values)  # type: ignore[no-any-return]
+    array = bindparam(None, list(values), type_=postgresql.ARRAY(column.type))
+    return column == any_(array)  # type: ignore[no-any-return]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, Table
+from sqlalchemy import Column, Table, bindparam, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
@@ -37,13 +37,26 @@ async def claim_new(
     event another instance is claiming at the same moment waits for that transaction and
     comes back as seen, instead of failing the batch on the primary key.
     """
-    rows = [
-        {"consumer": consumer, "event_id": event_id, "processed_at": utcnow()}
-        for event_id in dict.fromkeys(event_ids)
-    ]
-    if not rows:
+    ids = list(dict.fromkeys(event_ids))
+    if not ids:
         return set()
     table: Table = ProcessedEvent.__table__  # type: ignore[attr-defined]
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table).on_conflict_do_nothing().returning(table.c.event_id)
+    now = utcnow()
+    if session.get_bind().dialect.name == "postgresql":
+        # The ids as one array: an INSERT of 2,000 rows of VALUES is rendered row by row
+        # (about 6 µs of CPU per event, issue 15).
+        claimed = select(
+            literal(consumer, table.c.consumer.type),
+            func.unnest(bindparam("ids", ids, type_=postgresql.ARRAY(table.c.event_id.type))),
+            literal(now, table.c.processed_at.type),
+        )
+        statement = (
+            postgresql.insert(table)
+            .from_select(["consumer", "event_id", "processed_at"], claimed)
+            .on_conflict_do_nothing()
+            .returning(table.c.event_id)
+        )
+        return set((await session.execute(statement)).scalars())
+    rows = [{"consumer": consumer, "event_id": event_id, "processed_at": now} for event_id in ids]
+    statement = sqlite.insert(table).on_conflict_do_nothing().returning(table.c.event_id)
     return set((await session.execute(statement, rows)).scalars())

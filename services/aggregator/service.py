@@ -27,6 +27,7 @@ from services.aggregator.models import (
     AggregatedSection,
     SectionCount,
 )
+from shared.db import one_of
 from shared.events import (
     CHANNELS,
     AnyEvent,
@@ -65,7 +66,7 @@ async def apply_events(session: AsyncSession, events: Sequence[AnyEvent]) -> int
         (
             await session.execute(
                 select(col(AggregatedComment.comment_id)).where(
-                    col(AggregatedComment.comment_id).in_(submitted)
+                    one_of(session, col(AggregatedComment.comment_id), submitted)
                 )
             )
         ).scalars()

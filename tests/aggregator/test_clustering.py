@@ -175,7 +175,7 @@ class TestTheServiceClustersByItself:
 
 
 class TestCountingGoesFirst:
-    async def test_during_a_backlog_one_chunk_per_interval_then_all_once_caught_up(
+    async def test_during_a_backlog_one_chunk_now_and_then_all_once_caught_up(
         self, sessions: Sessions
     ) -> None:
         await counted(sessions)  # 17 comments waiting
