@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, Column, Index, select, update
+from sqlalchemy import JSON, Column, Dialect, Index, Text, TypeDecorator, cast, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import Field, SQLModel, col
 
@@ -22,6 +24,27 @@ from shared.events.topics import topic_name
 from shared.kafka import KafkaProducerFactory
 
 log = logging.getLogger(__name__)
+
+
+class WireJSON(TypeDecorator[Any]):
+    """A JSON column whose value is written as the text it is published as.
+
+    An event's body is stored as ``model_dump_json`` gives it (compact UTF-8 JSON, the
+    wire form of ``shared.events.serialize_body``), so the relay sends the stored text as
+    it is instead of parsing it and writing it again (issue 15). A dict is written in that
+    same form; reading the column gives a dict, as JSON does.
+    """
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any]:
+        def process(value: Any) -> Any:
+            if value is None or isinstance(value, str):
+                return value
+            return serialize_body(value).decode("utf-8")
+
+        return process
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -35,7 +58,7 @@ class OutboxMessage(SQLModel, table=True):
     topic: str = Field(max_length=200)
     key: str = Field(max_length=200)
     event_type: str = Field(max_length=100)
-    body: dict = Field(sa_column=Column(JSON, nullable=False))
+    body: dict = Field(sa_column=Column(WireJSON, nullable=False))
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )
@@ -52,7 +75,7 @@ def add(session: AsyncSession, topic: str, envelope: EnvelopeBase) -> OutboxMess
         topic=topic,
         key=envelope.key,
         event_type=envelope.type,
-        body=envelope.model_dump(mode="json"),
+        body=envelope.model_dump_json(),  # type: ignore[arg-type]  # WireJSON: as published
     )
     session.add(row)
     return row
@@ -69,7 +92,7 @@ def stage(session: AsyncSession, topic: str, envelope: EnvelopeBase) -> None:
             "topic": topic,
             "key": envelope.key,
             "event_type": envelope.type,
-            "body": envelope.model_dump(mode="json"),
+            "body": envelope.model_dump_json(),  # WireJSON: stored as it is published
             "created_at": utcnow(),
             "sent_at": None,
         },
@@ -129,7 +152,7 @@ class OutboxRelay:
                     col(OutboxMessage.seq),
                     col(OutboxMessage.topic),
                     col(OutboxMessage.key),
-                    col(OutboxMessage.body),
+                    cast(col(OutboxMessage.body), Text).label("body"),  # the text as stored
                 )
                 .where(col(OutboxMessage.sent_at).is_(None))
                 .order_by(col(OutboxMessage.seq))
@@ -144,7 +167,7 @@ class OutboxRelay:
                 await producer.send(
                     topic_name(row.topic, self._prefix),
                     key=row.key.encode(),
-                    value=serialize_body(row.body),
+                    value=row.body.encode("utf-8"),
                 )
                 for row in rows
             ]
