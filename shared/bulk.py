@@ -13,13 +13,17 @@ must not begin while rows are staged, since its rollback would drop them too.
 
 from __future__ import annotations
 
+import functools
+import json
 from typing import Any
 
-from sqlalchemy import Table, event, insert
+from sqlalchemy import JSON, Column, Table, TypeDecorator, event, insert
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
 _KEY = "bulk_staged_rows"
+_POSTGRESQL = postgresql.dialect()
 
 
 def _staged(session: Session) -> dict[Table, list[dict[str, Any]]]:
@@ -40,8 +44,54 @@ def pending(session: AsyncSession | Session) -> int:
 
 def _write(session: Session) -> None:
     staged: dict[Table, list[dict[str, Any]]] = session.info.pop(_KEY, {})
+    arrays = session.get_bind().dialect.name == "postgresql"
     for table, rows in staged.items():  # in the order tables were first staged
-        session.execute(insert(table), rows)
+        if arrays and len(rows) > 1:
+            statement, columns = _array_insert(table, tuple(rows[0]))
+            values = tuple(_array_of(column, rows) for column in columns)
+            session.connection().exec_driver_sql(statement, values)
+        else:
+            session.execute(insert(table), rows)
+
+
+@functools.lru_cache(maxsize=64)
+def _array_insert(table: Table, names: tuple[str, ...]) -> tuple[str, list[Column[Any]]]:
+    """PostgreSQL: ``INSERT … SELECT … FROM unnest($1::type[], …)``, one array per column.
+
+    An executemany of a group's rows cost SQLAlchemy a parameter set and the driver a
+    Bind and Execute per row: a quarter of an accepted comment's CPU (issue 15). The
+    statement is plain SQL, so its arrays go to the driver as they are (``_array_of``).
+    JSON travels as text and is cast back."""
+    columns = [table.c[name] for name in names]
+    arrays, chosen = [], []
+    for i, column in enumerate(columns, start=1):
+        json = isinstance(column.type, JSON) or isinstance(getattr(column.type, "impl", None), JSON)
+        kind = "TEXT" if json else column.type.compile(dialect=_POSTGRESQL)
+        arrays.append(f"${i}::{kind}[]")
+        chosen.append(f'"{column.name}"::JSON' if json else f'"{column.name}"')
+    listed = ", ".join(f'"{column.name}"' for column in columns)
+    statement = (
+        f'INSERT INTO "{table.name}" ({listed}) SELECT {", ".join(chosen)} '
+        f"FROM unnest({', '.join(arrays)}) AS staged({listed})"
+    )
+    return statement, columns
+
+
+def _array_of(column: Column[Any], rows: list[dict[str, Any]]) -> list[Any]:
+    """One column's values as the driver takes them: JSON as text, a TypeDecorator's own
+    conversion applied (aware UTC datetimes), the rest as they are."""
+    values = [row[column.name] for row in rows]
+    kind = column.type
+    if isinstance(kind, JSON) or isinstance(getattr(kind, "impl", None), JSON):
+        as_text = kind.bind_processor(_POSTGRESQL) or json.dumps  # the column's own encoder
+        return [as_text(v) for v in values]
+    if isinstance(kind, TypeDecorator) and _converts(type(kind)):
+        return [kind.process_bind_param(v, _POSTGRESQL) for v in values]
+    return values
+
+
+def _converts(kind: type[TypeDecorator[Any]]) -> bool:
+    return kind.process_bind_param is not TypeDecorator.process_bind_param
 
 
 async def write_staged(session: AsyncSession) -> None:
