@@ -180,6 +180,22 @@ async def large_section(sessions: Sessions) -> tuple[ev.DocumentState, list[Aggr
     return state, rows
 
 
+async def paged(
+    sessions: Sessions, state: ev.DocumentState, f: search.CommentFilter, walk: int
+) -> list[uuid.UUID]:
+    """Every comment ``f`` finds, page after page of 40, in the order they come."""
+    seen: list[uuid.UUID] = []
+    cursor: str | None = None
+    async with sessions() as session:
+        while True:
+            page, cursor = await search.list_comments(
+                session, state.document_id, f, cursor, 40, walk
+            )
+            seen += [r.comment.comment_id for r in page]
+            if cursor is None:
+                return seen
+
+
 class TestLargeSection:
     @pytest.mark.parametrize("walk", [search.WALK, 0, 7, 120], ids=lambda w: f"walk{w}")
     async def test_search_and_paging_over_2000_comments(
@@ -192,16 +208,7 @@ class TestLargeSection:
         f = search.CommentFilter(section_id=section, q="ha tang GIAO so 1")
         wanted = [r for r in rows if expected([r.text], f.q)]
         wanted.sort(key=lambda r: (r.submitted_at, r.comment_id))
-        seen: list[uuid.UUID] = []
-        cursor: str | None = None
-        async with sessions() as session:
-            while True:
-                page, cursor = await search.list_comments(
-                    session, state.document_id, f, cursor, 40, walk
-                )
-                seen += [r.comment.comment_id for r in page]
-                if cursor is None:
-                    break
+        seen = await paged(sessions, state, f, walk)
         assert len(wanted) == 555  # "1", "1x", "1xx", "1xxx" of the two texts with "ha tang giao"
         assert seen == [r.comment_id for r in wanted]
         assert await found(sessions, state, "so 1999") == {rows[1999].text}
@@ -226,16 +233,7 @@ class TestLargeSection:
             (r for r in rows if expected([r.text], f.q)),
             key=lambda r: (r.submitted_at, r.comment_id),
         )
-        seen: list[uuid.UUID] = []
-        cursor: str | None = None
-        async with sessions() as session:
-            while True:
-                page, cursor = await search.list_comments(
-                    session, state.document_id, f, cursor, 40, walk
-                )
-                seen += [r.comment.comment_id for r in page]
-                if cursor is None:
-                    break
+        seen = await paged(sessions, state, f, walk)
         assert seen == [r.comment_id for r in wanted]
         assert await found(sessions, state, "so 1999") == {rows[1999].text}
         assert await found(sessions, state, "so 7") == expected([r.text for r in rows], "so 7")

@@ -28,6 +28,16 @@ def _postgresql() -> bool:
     return op.get_bind().dialect.name == 'postgresql'
 
 
+def _trigram_index(name: str, table: str) -> None:
+    op.create_index(
+        name,
+        table,
+        ['folded_text'],
+        postgresql_using='gin',
+        postgresql_ops={'folded_text': 'gin_trgm_ops'},
+    )
+
+
 def upgrade() -> None:
     op.create_table(
         'aggregator_comment_words',
@@ -41,23 +51,11 @@ def upgrade() -> None:
             'SELECT comment_id, folded_text FROM aggregator_comments '
             'WHERE cluster_id IS NOT NULL'
         )
-        op.create_index(
-            'ix_aggregator_comment_words_trgm',
-            'aggregator_comment_words',
-            ['folded_text'],
-            postgresql_using='gin',
-            postgresql_ops={'folded_text': 'gin_trgm_ops'},
-        )
+        _trigram_index('ix_aggregator_comment_words_trgm', 'aggregator_comment_words')
         op.drop_index('ix_aggregator_comments_folded_trgm', table_name='aggregator_comments')
 
 
 def downgrade() -> None:
     if _postgresql():
-        op.create_index(
-            'ix_aggregator_comments_folded_trgm',
-            'aggregator_comments',
-            ['folded_text'],
-            postgresql_using='gin',
-            postgresql_ops={'folded_text': 'gin_trgm_ops'},
-        )
+        _trigram_index('ix_aggregator_comments_folded_trgm', 'aggregator_comments')
     op.drop_table('aggregator_comment_words')
