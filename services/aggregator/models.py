@@ -166,6 +166,10 @@ class ClusterBand(SQLModel, table=True):
     """One MinHash LSH band of a cluster's first comment: where near-copies find their cluster."""
 
     __tablename__ = "aggregator_cluster_bands"
+    # the clusterer looks bands up by document and hash, whatever their band number: on the
+    # primary key alone (document, band, hash) that walked every band of the document, more
+    # with each comment (issue 15)
+    __table_args__ = (Index("ix_aggregator_cluster_bands_hash", "document_id", "band_hash"),)
 
     document_id: uuid.UUID = Field(sa_column=Column(Uuid, primary_key=True))
     band: int = Field(sa_column=Column(Integer, primary_key=True))
