@@ -110,7 +110,10 @@ class Clusterer:
     loop and the database to counting; once the consumer keeps up, it drains what waits
     chunk after chunk.
     Woken by a batch, it waits ``linger`` seconds first, so that under a steady stream of
-    small batches it clusters a chunk's worth at a time.
+    small batches it clusters a chunk's worth at a time. Draining a queue while comments
+    keep arriving, it rests as long as each chunk took: a chunk holds the event loop that
+    counting shares (a 60,000-comment queue drained beside 370 comments a second put the
+    counts' p99 at 0.76 s instead of 0.4 s, issue 15).
     """
 
     def __init__(
@@ -148,6 +151,11 @@ class Clusterer:
         consumer that has nothing more to count commits nothing more)."""
         return self._full_batch and time.monotonic() - self._counted_at < self._interval
 
+    @property
+    def live(self) -> bool:
+        """Whether comments are being counted as they come (a batch in the last interval)."""
+        return time.monotonic() - self._counted_at < self._interval
+
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             self._wake.clear()
@@ -156,10 +164,14 @@ class Clusterer:
                 continue
             try:
                 self._chunk_at = time.monotonic()
+                # comments arriving, no backlog: shorter holds of the event loop
+                chunk = self._chunk // 4 if self.live and not self.behind else self._chunk
                 async with unit_of_work(self._sessions) as session:
-                    done = await cluster_pending(session, self._chunk)
+                    done = await cluster_pending(session, chunk)
                 self.clustered += done
                 if done and not self.behind:
+                    if self.live:  # comments arriving: half the time left to counting them
+                        await _first_of(stop, timeout=time.monotonic() - self._chunk_at)
                     continue  # more may wait: drained chunk after chunk
             except Exception as exc:  # a lock wait, a busy database: the comments stay NULL
                 log.warning("clustering failed, retrying: %s", exc)

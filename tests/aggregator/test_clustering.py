@@ -197,3 +197,36 @@ class TestCountingGoesFirst:
         finally:
             stop.set()
             await task
+
+
+class TestCountingStaysFresh:
+    async def test_while_comments_arrive_a_drain_takes_short_chunks(
+        self, sessions: Sessions, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Each chunk holds the event loop counting shares: a quarter of one at a time."""
+        await counted(sessions)  # 17 comments waiting
+        limits: list[int] = []
+        cluster_pending = clustering.cluster_pending
+
+        async def recorded(session: AsyncSession, limit: int = clustering.CHUNK) -> int:
+            limits.append(limit)
+            return await cluster_pending(session, limit)
+
+        monkeypatch.setattr(clustering, "cluster_pending", recorded)
+        clusterer = clustering.Clusterer(sessions, interval=600, chunk=8, linger=0)
+        clusterer.counted(3)  # a live stream's batch: no backlog
+
+        async def waiting() -> int:
+            async with sessions() as session:
+                return await clustering.pending(session)
+
+        stop = asyncio.Event()
+        task = asyncio.create_task(clusterer.run(stop))
+        try:
+            assert clusterer.live and not clusterer.behind
+            await eventually(waiting, lambda n: n == 0)
+            assert clusterer.clustered == 17
+            assert set(limits) == {2}  # 8 // 4, never the whole chunk
+        finally:
+            stop.set()
+            await task
