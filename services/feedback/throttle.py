@@ -11,9 +11,9 @@ kept in Redis instead (``shared_limits.SharedHourlyLimits``, chosen by
 
 from __future__ import annotations
 
+import bisect
 import math
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -66,13 +66,16 @@ class HourlyLimits:
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
-        self._hits: dict[str, deque[float]] = {}
+        # Per key its hits in time order, as a list: an empty deque takes ~620 bytes and a
+        # flood of cookie-less form posts (each its own browser key) kept tens of MB of them
+        # for an hour (issue 15); a window holds at most the limit's few dozen hits.
+        self._hits: dict[str, list[float]] = {}
         self._since_sweep = 0
 
-    def _window(self, key: str, now: float) -> deque[float]:
-        hits = self._hits.setdefault(key, deque())
-        while hits and hits[0] <= now - WINDOW_SECONDS:
-            hits.popleft()
+    def _window(self, key: str, now: float) -> list[float]:
+        hits = self._hits.setdefault(key, [])
+        if hits and hits[0] <= now - WINDOW_SECONDS:
+            del hits[: bisect.bisect_right(hits, now - WINDOW_SECONDS)]
         return hits
 
     def reserve(self, limits: Iterable[Limit]) -> Reservation:
@@ -96,10 +99,7 @@ class HourlyLimits:
 
     def seed(self, key: str, at: float) -> None:
         """Count a comment stored before this process started (kept in time order)."""
-        hits = self._hits.setdefault(key, deque())
-        hits.append(at)
-        if len(hits) > 1 and hits[-2] > at:
-            self._hits[key] = deque(sorted(hits))
+        bisect.insort(self._hits.setdefault(key, []), at)
 
     def forget(self, key: str, at: float) -> None:
         hits = self._hits.get(key)

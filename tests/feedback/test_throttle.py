@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import pytest
 
 from services.feedback.throttle import HourlyLimits, Limit, RateLimited
@@ -71,3 +73,18 @@ class TestHourlyLimits:
         for n in range(5000):
             limits.reserve([Limit(f"address:{n % 7}", 0, "x"), Limit("page:q", 10**6, "x")])
         assert "address:old" not in limits._hits
+
+    def test_a_flood_of_one_time_senders_stays_small_in_memory(self) -> None:
+        """Every cookie-less form post is its own browser key for an hour: 20,000 of them
+        take a few MB, not the ~13 MB a deque per key did."""
+        limits = HourlyLimits(Clock())
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for n in range(20_000):
+                limits.reserve([Limit(f"browser:{n:032x}", 20, "")])
+            used = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        assert all(limits.count(f"browser:{n:032x}") == 1 for n in range(0, 20_000, 997))
+        assert used < 5_000_000, used
