@@ -67,7 +67,11 @@ class LeanApp(FastAPI):
 
     def answer_ahead(self, router: APIRouter, path: str, max_body: int) -> None:
         """Answer plain POSTs to ``router``'s ``path`` (a ``lean_route``) ahead of the stack;
-        ``max_body``: the body guard's limit, larger bodies take the stack (413)."""
+        ``max_body``: the body guard's limit, larger bodies take the stack (413).
+
+        Only for a path on which the app's middleware does nothing beyond what is done
+        here (metrics, security headers, the body's size and UTF-8): a middleware added
+        later that acts on such a request must be applied here too, or the path dropped."""
         route = _route(router, path, "POST")
         lean: Lean = route.lean  # type: ignore[attr-defined]
         self._ahead[route.path] = (route, lean, max_body)
