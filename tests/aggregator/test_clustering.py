@@ -174,6 +174,12 @@ class TestTheServiceClustersByItself:
         assert_exact(await clusters_of(workspace.sessions), copies, distinct)
 
 
+async def waiting(sessions: Sessions) -> int:
+    """How many comments wait for their cluster."""
+    async with sessions() as session:
+        return await clustering.pending(session)
+
+
 class TestCountingGoesFirst:
     async def test_during_a_backlog_one_chunk_now_and_then_all_once_caught_up(
         self, sessions: Sessions
@@ -182,17 +188,15 @@ class TestCountingGoesFirst:
         clusterer = clustering.Clusterer(sessions, interval=600, backlog_batch=100, chunk=5)
         clusterer.counted(100)  # the consumer's batches come back full
 
-        async def waiting() -> int:
-            async with sessions() as session:
-                return await clustering.pending(session)
-
         stop = asyncio.Event()
         task = asyncio.create_task(clusterer.run(stop))
         try:
-            assert await eventually(waiting, lambda n: n < 17) == 12  # one chunk, then it waits
+            assert (
+                await eventually(lambda: waiting(sessions), lambda n: n < 17) == 12
+            )  # one chunk, then it waits
             assert clusterer.behind
             clusterer.counted(3)  # a short batch: counting keeps up
-            await eventually(waiting, lambda n: n == 0)
+            await eventually(lambda: waiting(sessions), lambda n: n == 0)
             assert clusterer.clustered == 17
         finally:
             stop.set()
@@ -216,15 +220,11 @@ class TestCountingStaysFresh:
         clusterer = clustering.Clusterer(sessions, interval=600, chunk=8, linger=0)
         clusterer.counted(3)  # a live stream's batch: no backlog
 
-        async def waiting() -> int:
-            async with sessions() as session:
-                return await clustering.pending(session)
-
         stop = asyncio.Event()
         task = asyncio.create_task(clusterer.run(stop))
         try:
             assert clusterer.live and not clusterer.behind
-            await eventually(waiting, lambda n: n == 0)
+            await eventually(lambda: waiting(sessions), lambda n: n == 0)
             assert clusterer.clustered == 17
             assert set(limits) == {2}  # 8 // 4, never the whole chunk
         finally:
