@@ -99,7 +99,10 @@ class TestAccept:
         assert keys[0] and keys[2] and keys[0] != keys[2]
         assert keys[4] is None and keys[5] is None
         raw = json.dumps([r.body for r in rows], ensure_ascii=False)
-        assert "lan.tran" not in raw.lower() and "912" not in raw
+        assert "lan.tran" not in raw.lower()
+        # the number as typed or as digits (not "912" alone: a random id or key may hold it)
+        for phone in ("0912 345 678", "+84 912 345 678", "0912.345.678", "912345678"):
+            assert phone not in raw
 
 
 class TestRefuse:
