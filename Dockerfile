@@ -16,4 +16,4 @@ USER gopy
 EXPOSE 8000
 # --no-proxy-headers: the client address is worked out by the app (TRUSTED_PROXIES), never
 # rewritten by uvicorn from a header anyone can send.
-CMD ["uvicorn", "services.documents.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-proxy-headers"]
+CMD ["uvicorn", "services.documents.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-proxy-headers", "--timeout-graceful-shutdown", "5"]

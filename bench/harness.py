@@ -137,7 +137,7 @@ class Bench:
         self.baseline = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "baseline_app:app", "--app-dir", str(self.workdir)]
             + ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
-            + ["--no-proxy-headers", "--log-level", "warning"],
+            + ["--no-proxy-headers", "--timeout-graceful-shutdown", "5", "--log-level", "warning"],
             cwd=ROOT,
             env=dict(os.environ),
             stdout=subprocess.DEVNULL,

@@ -53,6 +53,8 @@ def start_service(name: str, port: int, env: dict[str, str]) -> subprocess.Popen
             str(port),
             "--no-access-log",
             "--no-proxy-headers",
+            "--timeout-graceful-shutdown",  # a request that never ends must not hold a stop
+            "5",
         ],
         stdout=log,
         stderr=subprocess.STDOUT,

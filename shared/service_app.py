@@ -16,6 +16,7 @@ from shared.config import ServiceSettings
 from shared.db import create_engine, is_sqlite, session_factory, unit_of_work
 from shared.kafka import EventConsumer, KafkaProducerFactory
 from shared.revocation import RevocationFeed, RevocationList, load_revocations
+from shared.stuck import reported_if_slow
 from shared.web import database_ready
 
 log = logging.getLogger(__name__)
@@ -145,15 +146,16 @@ async def running(runtime: Runtime) -> AsyncIterator[Runtime]:
         with collected_rarely():
             yield runtime
     finally:
-        runtime.stop.set()
-        for task in runtime.tasks:
-            task.cancel()
-        await asyncio.gather(*runtime.tasks, return_exceptions=True)
-        if runtime.producers is not None:
-            await runtime.producers.reset()
-        await runtime.engine.dispose()
-        if runtime.worker_engine is not None:
-            await runtime.worker_engine.dispose()
+        with reported_if_slow("stopping the background tasks"):
+            runtime.stop.set()
+            for task in runtime.tasks:
+                task.cancel()
+            await asyncio.gather(*runtime.tasks, return_exceptions=True)
+            if runtime.producers is not None:
+                await runtime.producers.reset()
+            await runtime.engine.dispose()
+            if runtime.worker_engine is not None:
+                await runtime.worker_engine.dispose()
 
 
 Job = Callable[[AsyncSession], Awaitable[int]]

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from shared import migrate
 from shared.broker import EmbeddedBroker, start_broker
 from shared.db import create_engine, is_sqlite, session_factory
+from tests.service_process import ServiceProcess
 from tests.stack import Stack, StackFactory
 
 pytest_plugins = ["tests.no_skips"]
@@ -108,9 +109,21 @@ async def truncate_all(engine: AsyncEngine) -> None:
                 )
             ]
             if names:
+                # a process some test left running may hold a lock: fail, never wait for ever
+                await conn.execute(text("SET LOCAL lock_timeout = '30s'"))
                 await conn.execute(
                     text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " CASCADE")
                 )
+
+
+@pytest.fixture(autouse=True)
+def no_service_left_running() -> Iterator[None]:
+    """Kill the services a test started and did not stop (it failed before its ``stop``):
+    left running, one holds the database's locks and the next test's clean-up waits."""
+    before = set(ServiceProcess.launched)
+    yield
+    for process in set(ServiceProcess.launched) - before:
+        process.stop(kill=True)
 
 
 @pytest.fixture

@@ -14,9 +14,16 @@ import httpx
 from shared.broker import free_port
 from tests.helpers import ROOT
 
+# How long a service may take to stop on SIGTERM before it is killed and the test fails.
+STOP_SECONDS = 20
+
 
 class ServiceProcess:
     """A service under real uvicorn, in its own process, on a free port."""
+
+    # Every process started and not yet stopped: a test that fails before its own ``stop``
+    # must never leave one behind, holding the database's locks for the next test.
+    launched: set[ServiceProcess] = set()
 
     def __init__(self, name: str, env: dict[str, str], log_dir: Path) -> None:
         self.name = name
@@ -42,13 +49,14 @@ class ServiceProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", f"services.{self.name}.main:create_app"]
             + ["--factory", "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"]
-            + ["--no-proxy-headers"],
+            + ["--no-proxy-headers", "--timeout-graceful-shutdown", "5"],
             cwd=ROOT,
             env={**os.environ, **self.env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
         log.close()
+        ServiceProcess.launched.add(self)
         return self
 
     def wait_healthy(self, timeout: float = 60) -> ServiceProcess:
@@ -67,10 +75,21 @@ class ServiceProcess:
             time.sleep(0.1)
 
     def stop(self, *, kill: bool = False) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
-            self.process.wait(timeout=20)
-        self.process = None
+        """SIGTERM (or SIGKILL); a service still running ``STOP_SECONDS`` later is killed, and
+        the test fails with its log: a service must stop when told to."""
+        process, self.process = self.process, None
+        ServiceProcess.launched.discard(self)
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+        try:
+            process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=STOP_SECONDS)
+            raise RuntimeError(
+                f"{self.name} still ran {STOP_SECONDS}s after SIGTERM; killed:\n{self.log(12000)}"
+            ) from None
 
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:]
+    def log(self, tail: int = 4000) -> str:
+        return self.log_path.read_text(errors="replace")[-tail:]

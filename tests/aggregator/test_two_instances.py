@@ -125,6 +125,9 @@ async def test_two_instances_and_a_rebalance_keep_totals_exact(
         numbers = {".".join(s.path): s.number for s in state.sections}
         assert {numbers[r[0]]: int(r[3]) for r in rows[1:]} == people
         assert 0 < people["I"] < expected[state.sections[0].id]
+    except BaseException:  # what each instance saw, beside the failure
+        print(f"first instance:\n{first.log()}\nsecond instance:\n{second.log()}")
+        raise
     finally:
         first.stop()
         second.stop()
