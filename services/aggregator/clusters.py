@@ -62,13 +62,19 @@ _FOLDED = _FoldedCharacters()
 
 def same_position(a: str, b: str) -> bool:
     """Whether two folded texts say the same thing in near-identical words."""
-    return (
-        fuzz.token_set_ratio(a, b) >= SET_RATIO_MIN
-        and fuzz.token_sort_ratio(a, b) >= SORT_RATIO_MIN
-    )
+    return resemblance(a, b) is not None
 
 
-@dataclass
+def resemblance(a: str, b: str) -> float | None:
+    """How closely two folded texts that say the same thing match (their token-sort ratio),
+    or None when they do not say the same thing."""
+    if fuzz.token_set_ratio(a, b) < SET_RATIO_MIN:
+        return None
+    score = fuzz.token_sort_ratio(a, b)
+    return score if score >= SORT_RATIO_MIN else None
+
+
+@dataclass(eq=False)  # one per comment, hashed by identity: no UUID hashing per band
 class _Owner:
     """The comment whose wording first gave a band its hash, and that comment's cluster."""
 
@@ -76,7 +82,7 @@ class _Owner:
     cluster_id: uuid.UUID
 
 
-_Band = tuple[uuid.UUID, int, int]  # document, band number, band hash
+_Band = tuple[int, int]  # band number, band hash (within one document)
 _CHUNK = 5000  # values per IN (...): well under the drivers' parameter limits
 
 
@@ -96,7 +102,9 @@ class BatchClusters:
     """
 
     def __init__(self) -> None:
-        self._owners: dict[_Band, _Owner] = {}
+        # per document: its bands' owners (a tuple of ints hashes in C; a UUID in Python,
+        # and that was a third of ``assign``, issue 15)
+        self._owners: dict[uuid.UUID, dict[_Band, _Owner]] = {}
         self._texts: dict[uuid.UUID, str] = {}
         self._new: list[dict[str, Any]] = []
         self._hashes: dict[uuid.UUID, list[int]] = {}
@@ -122,6 +130,8 @@ class BatchClusters:
             wanted.setdefault(document_id, set()).update(hashes)
         for document_id, shared in wanted.items():
             values = sorted(shared)
+            owners = batch._owners.setdefault(document_id, {})
+            of_comment: dict[uuid.UUID, _Owner] = {}
             for start in range(0, len(values), _CHUNK):
                 rows = await session.execute(
                     select(
@@ -134,12 +144,17 @@ class BatchClusters:
                     .where(col(ClusterBand.band_hash).in_(values[start : start + _CHUNK]))
                 )
                 for band, value, comment_id, cluster_id in rows:
-                    batch._owners[(document_id, band, value)] = _Owner(comment_id, cluster_id)
-        owners = sorted({o.comment_id for o in batch._owners.values()})
-        for start in range(0, len(owners), _CHUNK):
+                    owner = of_comment.get(comment_id)
+                    if owner is None:
+                        owner = of_comment[comment_id] = _Owner(comment_id, cluster_id)
+                    owners[(band, value)] = owner
+        texts_of = sorted(
+            {o.comment_id for owners in batch._owners.values() for o in owners.values()}
+        )
+        for start in range(0, len(texts_of), _CHUNK):
             texts = await session.execute(
                 select(col(AggregatedComment.comment_id), col(AggregatedComment.folded_text)).where(
-                    col(AggregatedComment.comment_id).in_(owners[start : start + _CHUNK])
+                    col(AggregatedComment.comment_id).in_(texts_of[start : start + _CHUNK])
                 )
             )
             batch._texts.update((comment_id, text) for comment_id, text in texts)
@@ -152,29 +167,33 @@ class BatchClusters:
             hashes = band_hashes(words)
         if not hashes:
             return comment_id
-        bands = [(document_id, b, h) for b, h in enumerate(hashes)]
-        candidates = {o.comment_id: o.cluster_id for k in bands if (o := self._owners.get(k))}
+        owners = self._owners.setdefault(document_id, {})
+        bands = list(enumerate(hashes))
+        # each candidate once, in the order of its first band
+        candidates = {o: None for k in bands if (o := owners.get(k)) is not None}
         cluster, best = comment_id, 0.0
         confirmed: set[uuid.UUID] = set()
-        for candidate, candidate_cluster in candidates.items():
-            text = self._texts.get(candidate)
-            if text is not None and same_position(words, text):
+        for owner in candidates:
+            candidate_cluster = owner.cluster_id
+            text = self._texts.get(owner.comment_id)
+            score = resemblance(words, text) if text is not None else None
+            if score is not None:
                 confirmed.add(self.resolve(candidate_cluster))
-                score = fuzz.token_sort_ratio(words, text)
                 if score > best:
                     best, cluster = score, self.resolve(candidate_cluster)
         for other in confirmed - {cluster}:
             self._merged_into[other] = cluster
             self._merges.append((document_id, other))
         self._texts[comment_id] = words
+        mine = _Owner(comment_id, cluster)
         for key in bands:
-            if key not in self._owners:  # the first wording with this band keeps it
-                self._owners[key] = _Owner(comment_id, cluster)
+            if key not in owners:  # the first wording with this band keeps it
+                owners[key] = mine
                 self._new.append(
                     {
-                        "document_id": key[0],
-                        "band": key[1],
-                        "band_hash": key[2],
+                        "document_id": document_id,
+                        "band": key[0],
+                        "band_hash": key[1],
                         "comment_id": comment_id,
                         "cluster_id": cluster,
                     }
