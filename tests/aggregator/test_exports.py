@@ -8,6 +8,7 @@ import io
 from openpyxl import load_workbook
 
 from shared import events as ev
+from shared.text import LOCAL_TZ
 from tests.aggregator.builders import comment
 from tests.aggregator.conftest import Workspace
 from tests.factories import document_state, published
@@ -90,5 +91,7 @@ class TestTallies:
         assert rows[1][2:] == ["3", "2", "2", "1", "0"]
         assert rows[4][2:] == ["1", "1", "0", "1", "0"]
         book = load_workbook(io.BytesIO((await workspace.get(base + "/tallies.xlsx")).content))
+        today = ev.utcnow().astimezone(LOCAL_TZ).date()  # Vietnam's day, whatever the server's
+        assert book.active.title == f"Số liệu {today.day}-{today.month}-{today.year}"
         sheet_rows = list(book.active.iter_rows(values_only=True))
         assert sheet_rows[1][2:4] == (3, 2) and len(sheet_rows) == 5

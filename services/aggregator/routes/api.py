@@ -21,6 +21,7 @@ from services.aggregator.schemas import (
     ReviewUpdate,
     SectionTallyPublic,
 )
+from shared.events import utcnow
 from shared.text import vn_date
 from shared.web import DomainError
 
@@ -185,7 +186,7 @@ async def tallies_xlsx(
 ) -> StreamingResponse:
     rows = await _tally_rows(session, document_id)
     out = await exports.build_xlsx(
-        "Số liệu " + vn_date(date.today()).replace("/", "-"), exports.TALLY_HEADER, rows
+        "Số liệu " + vn_date(utcnow()).replace("/", "-"), exports.TALLY_HEADER, rows
     )
     return StreamingResponse(
         exports.file_chunks(out),
