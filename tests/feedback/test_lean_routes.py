@@ -87,6 +87,8 @@ def _app() -> FastAPI:
         return PlainTextResponse("lean")
 
     async def documented(text: Annotated[str, Form(max_length=10)]) -> Response:
+        if text == "late":  # declined ahead, then a crash in the stack
+            raise RuntimeError("late")
         return PlainTextResponse(f"documented {text}")
 
     router = APIRouter()
@@ -202,6 +204,8 @@ def _lean_app(seen: list[str]) -> LeanApp:
         return PlainTextResponse("lean")
 
     async def documented(text: Annotated[str, Form(max_length=10)]) -> Response:
+        if text == "late":  # declined ahead, then a crash in the stack
+            raise RuntimeError("late")
         return PlainTextResponse(f"documented {text}")
 
     router = APIRouter()
@@ -264,6 +268,16 @@ class TestAnsweredAhead:
             metrics = generate_latest().decode()
             assert _count(metrics, "/x", 429) == refused_before + 2
             assert _count(metrics, "/x", 500) == crashed_before + 1
+
+    async def test_a_declined_request_that_crashes_in_the_stack_is_counted_once(self) -> None:
+        seen: list[str] = []
+        before = _count(generate_latest().decode(), "/x", 500)
+        transport = httpx.ASGITransport(app=_lean_app(seen), raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            form = {"content-type": "application/x-www-form-urlencoded"}
+            crashed = await client.post("/x", content=b"text=late", headers=form)
+        assert (crashed.status_code, seen) == (500, ["/x"])
+        assert _count(generate_latest().decode(), "/x", 500) == before + 1
 
     async def test_intake_answers_ahead_as_through_the_stack(self, intake: Intake) -> None:
         """A closed window's refusal and an accepted comment, with and without a length."""

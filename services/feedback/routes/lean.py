@@ -114,13 +114,14 @@ class LeanApp(FastAPI):
                 response = handler(request, exc)
                 if inspect.isawaitable(response):
                     response = await response
-            if response is None:  # not plain after all: the whole stack, from the start
-                await super().__call__(scope, replay_body(body, None, receive), send)
-                return
-            await response(scope, request.receive, secured)
+            if response is not None:
+                await response(scope, request.receive, secured)
         except BaseException:
             self._metrics.record(scope, secured.status, time.perf_counter() - started)
             raise
+        if response is None:  # not plain after all: the whole stack (and its metrics), anew
+            await super().__call__(scope, replay_body(body, None, receive), send)
+            return
         self._metrics.record(scope, secured.status, time.perf_counter() - started)
 
     def _handler_for(self, exc: Exception) -> Callable[..., Any] | None:
