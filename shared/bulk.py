@@ -65,10 +65,10 @@ def _array_insert(table: Table, names: tuple[str, ...]) -> tuple[str, list[Colum
     columns = [table.c[name] for name in names]
     arrays, chosen = [], []
     for i, column in enumerate(columns, start=1):
-        json = isinstance(column.type, JSON) or isinstance(getattr(column.type, "impl", None), JSON)
-        kind = "TEXT" if json else column.type.compile(dialect=_POSTGRESQL)
+        as_json = _is_json(column.type)
+        kind = "TEXT" if as_json else column.type.compile(dialect=_POSTGRESQL)
         arrays.append(f"${i}::{kind}[]")
-        chosen.append(f'"{column.name}"::JSON' if json else f'"{column.name}"')
+        chosen.append(f'"{column.name}"::JSON' if as_json else f'"{column.name}"')
     listed = ", ".join(f'"{column.name}"' for column in columns)
     statement = (
         f'INSERT INTO "{table.name}" ({listed}) SELECT {", ".join(chosen)} '
@@ -82,12 +82,17 @@ def _array_of(column: Column[Any], rows: list[dict[str, Any]]) -> list[Any]:
     conversion applied (aware UTC datetimes), the rest as they are."""
     values = [row[column.name] for row in rows]
     kind = column.type
-    if isinstance(kind, JSON) or isinstance(getattr(kind, "impl", None), JSON):
+    if _is_json(kind):
         as_text = kind.bind_processor(_POSTGRESQL) or json.dumps  # the column's own encoder
         return [as_text(v) for v in values]
     if isinstance(kind, TypeDecorator) and _converts(type(kind)):
         return [kind.process_bind_param(v, _POSTGRESQL) for v in values]
     return values
+
+
+def _is_json(kind: Any) -> bool:
+    """A JSON column, or one whose TypeDecorator stores JSON."""
+    return isinstance(kind, JSON) or isinstance(getattr(kind, "impl", None), JSON)
 
 
 def _converts(kind: type[TypeDecorator[Any]]) -> bool:
