@@ -53,7 +53,11 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         help="a part: aggregator = the draft's import, then the backlog alone;"
         " intake = the JSON and form intake against the baseline (and peak RSS)",
     )
-    parser.add_argument("--profile", type=Path, help="py-spy raw profile of the backlog's run")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="py-spy raw profile of the backlog's run (of feedback's JSON run with --only intake)",
+    )
     args = parser.parse_args(argv)
     args.seconds = args.seconds or (8 if args.quick else 30)
     args.backlog = args.backlog or (10_000 if args.quick else 200_000)
@@ -96,7 +100,10 @@ async def run_all(args: argparse.Namespace) -> dict[str, Any]:
                 )
                 results["peak_rss_mb_end"] = bench.peak_rss_mb()
                 return results
-            results.update(await scenarios.json_intake(bench, args.seconds, args.connections))
+            intake_profile = args.profile if args.only == "intake" else None
+            results.update(
+                await scenarios.json_intake(bench, args.seconds, args.connections, intake_profile)
+            )
             results.update(await scenarios.form_intake(bench, args.seconds, args.connections))
             results["peak_rss_mb"] = bench.peak_rss_mb()
             if args.only == "intake":
@@ -120,6 +127,7 @@ ROWS = (
     ("baseline_cpu_us_per_post", "  CPU µs per answer", "{:,}"),
     ("intake_post_rps", "feedback JSON POST (receipts/s)", "{:,.0f}"),
     ("intake_cpu_us_per_comment", "  CPU µs per comment (feedback's process)", "{:,}"),
+    ("intake_relay_cpu_us_per_comment", "  CPU µs per comment (its relay process)", "{:,}"),
     ("intake_p50_ms", "  p50 latency, ms", "{:.1f}"),
     ("intake_p99_ms", "  p99 latency, ms", "{:.1f}"),
     ("intake_errors", "  errors (non-201, timeouts)", "{}"),
@@ -128,6 +136,7 @@ ROWS = (
     ("baseline_cpu_us_per_form", "  CPU µs per answer", "{:,}"),
     ("form_post_rps", "feedback form POST (303s/s)", "{:,.0f}"),
     ("form_cpu_us_per_comment", "  CPU µs per comment (feedback's process)", "{:,}"),
+    ("form_relay_cpu_us_per_comment", "  CPU µs per comment (its relay process)", "{:,}"),
     ("form_errors", "  errors (non-303, timeouts)", "{}"),
     ("form_ratio", "form_ratio (goal ≥ 0.5)", "{:.2f}"),
     ("freshness_rate", "freshness: offered comments/s", "{:,.0f}"),

@@ -101,35 +101,65 @@ def _cpu_seconds(pid: int) -> float:
 
 
 async def _load_cpu(
-    url: str, pid: int, lua: Path, seconds: float, connections: int
+    url: str,
+    pid: int,
+    lua: Path,
+    seconds: float,
+    connections: int,
+    profile: Path | None = None,
 ) -> tuple[wrk.WrkResult, float]:
-    """A load run and the CPU seconds process ``pid`` spent during it."""
+    """A load run and the CPU seconds process ``pid`` spent during it (``profile``: a py-spy
+    raw profile of ``pid`` over the run written there)."""
     before = _cpu_seconds(pid)
-    result = await _load(url, lua, seconds, connections)
+    spy = _py_spy(pid, profile) if profile else None
+    try:
+        result = await _load(url, lua, seconds, connections)
+    finally:
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            await asyncio.to_thread(spy.wait, 60)
     return result, _cpu_seconds(pid) - before
+
+
+def _children_cpu_seconds(pid: int) -> float:
+    """CPU time so far of ``pid``'s child processes (feedback's outbox relay)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    total = 0.0
+    for child in path.read_text().split():
+        try:
+            total += _cpu_seconds(int(child))
+        except FileNotFoundError:
+            pass
+    return total
 
 
 def _us_per(cpu_seconds: float, answers: int) -> float | None:
     return round(cpu_seconds * 1e6 / answers) if answers else None
 
 
-async def json_intake(bench: Bench, seconds: float, connections: int) -> dict[str, Any]:
-    """The JSON API against the bare baseline, same body size, same connections."""
+async def json_intake(
+    bench: Bench, seconds: float, connections: int, profile: Path | None = None
+) -> dict[str, Any]:
+    """The JSON API against the bare baseline, same body size, same connections
+    (``profile``: a py-spy raw profile of feedback during its run written there)."""
     lua = _json_script(bench, bench.sections[0])
     await _load(bench.baseline_url, lua, 1, connections)  # warm-up of both
     await _load(bench.url("feedback"), lua, 1, connections)
     base, base_cpu = await _load_cpu(
         bench.baseline_url, bench.baseline_pid, lua, seconds, connections
     )
+    relay_before = _children_cpu_seconds(bench.pid("feedback"))
     intake, cpu = await _load_cpu(
-        bench.url("feedback"), bench.pid("feedback"), lua, seconds, connections
+        bench.url("feedback"), bench.pid("feedback"), lua, seconds, connections, profile
     )
+    relay = _children_cpu_seconds(bench.pid("feedback")) - relay_before
     return {
         "baseline_post_rps": base.rps,
         "baseline_p99_ms": base.p99_ms,
         "baseline_cpu_us_per_post": _us_per(base_cpu, base.total),
         "intake_post_rps": intake.count(201) / seconds,
         "intake_cpu_us_per_comment": _us_per(cpu, intake.count(201)),
+        "intake_relay_cpu_us_per_comment": _us_per(relay, intake.count(201)),
         "intake_p50_ms": intake.p50_ms,
         "intake_p99_ms": intake.p99_ms,
         "intake_errors": _errors(intake, 201),
@@ -160,14 +190,17 @@ async def form_intake(bench: Bench, seconds: float, connections: int) -> dict[st
     base, base_cpu = await _load_cpu(
         bench.baseline_url, bench.baseline_pid, fresh(), seconds, connections
     )
+    relay_before = _children_cpu_seconds(bench.pid("feedback"))
     form, cpu = await _load_cpu(
         bench.url("feedback"), bench.pid("feedback"), fresh(), seconds, connections
     )
+    relay = _children_cpu_seconds(bench.pid("feedback")) - relay_before
     return {
         "baseline_form_rps": base.rps,
         "baseline_cpu_us_per_form": _us_per(base_cpu, base.total),
         "form_post_rps": form.count(303) / seconds,
         "form_cpu_us_per_comment": _us_per(cpu, form.count(303)),
+        "form_relay_cpu_us_per_comment": _us_per(relay, form.count(303)),
         "form_p50_ms": form.p50_ms,
         "form_p99_ms": form.p99_ms,
         "form_errors": _errors(form, 303),
@@ -261,12 +294,6 @@ async def _produce_backlog(bench: Bench, section: str, count: int) -> None:
         await asyncio.gather(*pending)
     finally:
         await producer.stop()
-
-
-def _cpu_seconds(pid: int) -> float:
-    """A process's CPU time so far (user + system, ``/proc/<pid>/stat``)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def aggregator_backlog(

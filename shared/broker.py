@@ -6,6 +6,7 @@ For development and tests only; production runs Apache Kafka (docker-compose.yml
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -38,10 +39,43 @@ class EmbeddedBroker:
                 self.process.wait()
 
 
+_HANDED_OUT: set[int] = set()
+_LOWEST = 10_000  # under this, well-known services (PostgreSQL, Redis, RabbitMQ, ...) listen
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as sock:
+    """A port nothing listens on now, for a process started next to bind.
+
+    Not one the kernel hands out itself (``bind(0)``): those come from its range for outgoing
+    connections, and any process's connection to the broker or the database may take the
+    same port before the new process binds it ("address already in use"). So a random port
+    below that range, not handed out before by this process, that binds right now.
+    """
+    low = _outgoing_ports_start()
+    for _ in range(500):
+        port = random.randrange(_LOWEST, low)
+        if port in _HANDED_OUT:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)
+        return port
+    with socket.socket() as sock:  # a crowded machine: the kernel's choice after all
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def _outgoing_ports_start() -> int:
+    """The first port of the kernel's range for outgoing connections (Linux; else IANA's)."""
+    try:
+        text = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text()
+        start = int(text.split()[0])
+    except (OSError, ValueError, IndexError):
+        start = 49152
+    return start if start > _LOWEST + 1000 else 49152
 
 
 def wait_for_port(host: str, port: int, timeout: float = 20.0) -> None:

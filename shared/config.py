@@ -75,6 +75,9 @@ class ServiceSettings(BaseSettings):
         description="One value for feedback and the aggregator: both erase on the same day.",
     )
     relay_interval_seconds: float = 0.2
+    # The outbox relay in a child process of its own (``shared.relay_process``), on
+    # PostgreSQL; SQLite keeps it in the service's process.
+    relay_in_own_process: bool = False
     commit_timeout_seconds: float = 10.0
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("log_level", "LOG_LEVEL"))
     environment: str = Field(

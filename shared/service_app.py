@@ -15,6 +15,7 @@ from shared import outbox
 from shared.config import ServiceSettings
 from shared.db import create_engine, is_sqlite, session_factory, unit_of_work
 from shared.kafka import EventConsumer, KafkaProducerFactory
+from shared.relay_process import RelayProcess
 from shared.revocation import RevocationFeed, RevocationList, load_revocations
 from shared.stuck import reported_if_slow
 from shared.web import database_ready
@@ -29,7 +30,7 @@ class Runtime:
     settings: ServiceSettings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
-    relay: outbox.OutboxRelay | None = None
+    relay: outbox.OutboxRelay | RelayProcess | None = None
     producers: KafkaProducerFactory | None = None
     consumers: list[EventConsumer] = field(default_factory=list)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -55,7 +56,9 @@ class Runtime:
             "caught_up": all(c.caught_up for c in self.consumers),
             "published": self.relay is None or self.relay.backlog_sent,
         }
-        if self.producers is not None:
+        if isinstance(self.relay, RelayProcess):
+            checks["broker"] = self.relay.connected
+        elif self.producers is not None:
             checks["broker"] = self.producers.connected or self.relay is None
         if self.consumers:
             checks["consumers"] = all(c.connected for c in self.consumers)
@@ -80,29 +83,42 @@ def build_runtime(settings: ServiceSettings, produces: Sequence[str] = ()) -> Ru
     # every service refuses revoked staff tokens; the aggregator publishes them on staff.v1
     # kept out of ``consumers`` so a broker outage never makes public pages "not ready"
     runtime.revocation_feed = RevocationFeed(settings, runtime.revocations, sessions)
-    if produces:
-
-        async def republish(created: set[str]) -> None:
-            async with unit_of_work(sessions) as session:
-                for topic in created:
-                    count = await outbox.mark_all_unsent(session, topic)
-                    log.warning("topic %s was missing: re-publishing %d events", topic, count)
-
-        runtime.producers = KafkaProducerFactory(
-            settings.kafka_bootstrap_servers,
-            produces,
-            prefix=settings.topic_prefix,
-            on_created=republish,
-            recreate_mismatched=settings.kafka_recreate_mismatched_topics,
-        )
-        runtime.relay = outbox.OutboxRelay(
-            runtime.worker_sessions,
-            runtime.producers,
-            database_url=settings.database_url,
-            topic_prefix=settings.topic_prefix,
-            interval=settings.relay_interval_seconds,
-        )
+    if produces and settings.relay_in_own_process and not is_sqlite(settings.database_url):
+        runtime.relay = RelayProcess(settings, produces)
+    elif produces:
+        runtime.producers, runtime.relay = outbox_relay(settings, runtime.worker_sessions, produces)
     return runtime
+
+
+def outbox_relay(
+    settings: ServiceSettings,
+    sessions: async_sessionmaker[AsyncSession],
+    produces: Sequence[str],
+) -> tuple[KafkaProducerFactory, outbox.OutboxRelay]:
+    """The producers and the relay publishing ``produces``' outbox rows (in this process or,
+    ``shared.relay_process``, in the relay's own); a topic the broker lost is re-published."""
+
+    async def republish(created: set[str]) -> None:
+        async with unit_of_work(sessions) as session:
+            for topic in created:
+                count = await outbox.mark_all_unsent(session, topic)
+                log.warning("topic %s was missing: re-publishing %d events", topic, count)
+
+    producers = KafkaProducerFactory(
+        settings.kafka_bootstrap_servers,
+        produces,
+        prefix=settings.topic_prefix,
+        on_created=republish,
+        recreate_mismatched=settings.kafka_recreate_mismatched_topics,
+    )
+    relay = outbox.OutboxRelay(
+        sessions,
+        producers,
+        database_url=settings.database_url,
+        topic_prefix=settings.topic_prefix,
+        interval=settings.relay_interval_seconds,
+    )
+    return producers, relay
 
 
 # The cyclic garbage collector's thresholds while a service runs (Python's: 700, 10, 10).

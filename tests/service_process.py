@@ -54,6 +54,7 @@ class ServiceProcess:
             env={**os.environ, **self.env},
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own group: SIGKILL takes its children too
         )
         log.close()
         ServiceProcess.launched.add(self)
@@ -81,11 +82,14 @@ class ServiceProcess:
         ServiceProcess.launched.discard(self)
         if process is None or process.poll() is not None:
             return
-        process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+        if kill:  # as a container is killed: the service and its children (the relay) at once
+            os.killpg(process.pid, signal.SIGKILL)
+        else:  # the service stops its children itself
+            process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=STOP_SECONDS)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=STOP_SECONDS)
             raise RuntimeError(
                 f"{self.name} still ran {STOP_SECONDS}s after SIGTERM; killed:\n{self.log(12000)}"

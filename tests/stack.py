@@ -24,6 +24,8 @@ import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
+from sqlalchemy import func, select
+from sqlmodel import col
 
 from services.aggregator import service as projection
 from services.aggregator.accounts import service as accounts
@@ -36,9 +38,10 @@ from services.feedback.config import FeedbackSettings
 from services.feedback.main import create_app as create_feedback
 from shared.auth import issue_token
 from shared.config import ServiceSettings
-from shared.db import unit_of_work
+from shared.db import create_engine, unit_of_work
 from shared.events import DocumentState, topics
 from shared.events.topics import group_name, topic_name
+from shared.outbox import OutboxMessage
 from shared.service_app import Runtime
 from tests.factories import SMALL_DRAFT, document_state, published
 from tests.helpers import eventually
@@ -327,9 +330,32 @@ class Stack:
         ends = await end_offsets(bootstrap, partitions)
         return sum(max(0, end - done.get(tp, 0)) for tp, end in ends.items())
 
+    async def unsent_comment_events(self) -> int:
+        """Comment events feedback has stored and its relay not yet published (the relay runs
+        in a process of its own, which starts a moment after the service does)."""
+        engine = create_engine(self.env["FEEDBACK_DATABASE_URL"])
+        try:
+            async with engine.connect() as connection:
+                unsent = await connection.execute(
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .where(
+                        col(OutboxMessage.topic) == topics.COMMENTS,
+                        col(OutboxMessage.sent_at).is_(None),
+                    )
+                )
+                return int(unsent.scalar_one())
+        finally:
+            await engine.dispose()
+
     async def wait_consumed(self, timeout: float = 60) -> None:
-        """Until the aggregator has committed every comment event on the topic."""
-        await eventually(self.consumer_lag, lambda lag: lag == 0, timeout=timeout)
+        """Until every comment event feedback stored is published and the aggregator has
+        committed it (the outbox first: what the relay sends after that is in the lag)."""
+
+        async def behind() -> int:
+            return await self.unsent_comment_events() + await self.consumer_lag()
+
+        await eventually(behind, lambda n: n == 0, timeout=timeout)
 
 
 async def end_offsets(
