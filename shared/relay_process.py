@@ -157,7 +157,7 @@ async def _serve(config: dict[str, Any]) -> None:
     """Run the relay until SIGTERM or until the service closes the wake pipe."""
     from shared.db import create_engine, session_factory
     from shared.logging import configure_logging
-    from shared.service_app import outbox_relay
+    from shared.service_app import collected_rarely, outbox_relay
 
     module, name = config["settings_class"].split(":")
     settings_class = getattr(importlib.import_module(module), name)
@@ -202,7 +202,8 @@ async def _serve(config: dict[str, Any]) -> None:
 
     reporter = asyncio.create_task(report())
     try:
-        await relay.run(stop)
+        with collected_rarely():  # as in the service: start-up's objects out of the collector's way
+            await relay.run(stop)
     finally:
         stop.set()
         await reporter
