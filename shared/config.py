@@ -75,6 +75,9 @@ class ServiceSettings(BaseSettings):
         description="One value for feedback and the aggregator: both erase on the same day.",
     )
     relay_interval_seconds: float = 0.2
+    # Under load a relay round starts at most this often, so one round carries many commits'
+    # rows (at most ``relay_interval_seconds``).
+    relay_linger_seconds: float = 0.05
     # The outbox relay in a child process of its own (``shared.relay_process``), on
     # PostgreSQL; SQLite keeps it in the service's process.
     relay_in_own_process: bool = False

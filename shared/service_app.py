@@ -117,6 +117,7 @@ def outbox_relay(
         database_url=settings.database_url,
         topic_prefix=settings.topic_prefix,
         interval=settings.relay_interval_seconds,
+        linger=settings.relay_linger_seconds,
     )
     return producers, relay
 
