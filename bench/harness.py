@@ -180,10 +180,15 @@ class Bench:
         for name, process in self.s.processes.items():
             if process.process is None:
                 continue
-            status = Path(f"/proc/{process.process.pid}/status").read_text()
-            peak = next(line for line in status.splitlines() if line.startswith("VmHWM"))
-            kb = int(peak.split()[1])
-            peaks[name] = round(kb / 1024, 1)
+            pid = process.process.pid
+            peaks[name] = _peak_mb(pid)
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            for n, child in enumerate(children):  # feedback's relay process
+                suffix = "" if n == 0 else f"_{n + 1}"
+                try:
+                    peaks[f"{name}_relay{suffix}"] = _peak_mb(int(child))
+                except FileNotFoundError:
+                    pass
         return peaks
 
     def restart(self, service: str, **env: Any) -> None:
@@ -191,3 +196,10 @@ class Bench:
         self.s.stop(service)
         self.s.env.update({k: str(v) for k, v in env.items()})
         self.s.start(service)
+
+
+def _peak_mb(pid: int) -> float:
+    """A process's peak resident memory so far (VmHWM), in MB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    peak = next(line for line in status.splitlines() if line.startswith("VmHWM"))
+    return round(int(peak.split()[1]) / 1024, 1)
