@@ -63,13 +63,17 @@ class RelayProcess:
     async def run(self, stop: asyncio.Event) -> None:
         """Keep a relay child running until ``stop``; then stop it."""
         pause = 1.0
+        loop = asyncio.get_running_loop()
         while not stop.is_set():
+            started = loop.time()
             try:
                 ended: object = await self._run_child(stop)
             except Exception as exc:  # could not start it (no memory, no process slots)
                 ended = exc
             if stop.is_set():
                 return
+            if loop.time() - started > 60:
+                pause = 1.0  # a child that ran a while: its end is news, not a crash loop
             log.warning("outbox relay process ended (%s); restarting in %.0fs", ended, pause)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=pause)
