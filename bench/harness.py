@@ -182,11 +182,10 @@ class Bench:
                 continue
             pid = process.process.pid
             peaks[name] = _peak_mb(pid)
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-            for n, child in enumerate(children):  # feedback's relay process
+            for n, child in enumerate(child_pids(pid)):  # feedback's relay process
                 suffix = "" if n == 0 else f"_{n + 1}"
                 try:
-                    peaks[f"{name}_relay{suffix}"] = _peak_mb(int(child))
+                    peaks[f"{name}_relay{suffix}"] = _peak_mb(child)
                 except FileNotFoundError:
                     pass
         return peaks
@@ -196,6 +195,11 @@ class Bench:
         self.s.stop(service)
         self.s.env.update({k: str(v) for k, v in env.items()})
         self.s.start(service)
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes ``pid`` started that still run (feedback's relay process)."""
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def _peak_mb(pid: int) -> float:

@@ -17,7 +17,7 @@ from urllib.parse import quote_plus, urlencode
 
 import wrk
 from aiokafka import AIOKafkaProducer
-from harness import Bench
+from harness import Bench, child_pids
 from sqlalchemy import text
 
 from shared import form_tokens
@@ -107,10 +107,10 @@ async def _load_cpu(
     seconds: float,
     connections: int,
     profile: Path | None = None,
-) -> tuple[wrk.WrkResult, float]:
-    """A load run and the CPU seconds process ``pid`` spent during it (``profile``: a py-spy
-    raw profile of ``pid`` over the run written there)."""
-    before = _cpu_seconds(pid)
+) -> tuple[wrk.WrkResult, float, float]:
+    """A load run and the CPU seconds process ``pid`` and its children (feedback's relay
+    process) spent during it (``profile``: a py-spy raw profile of ``pid`` over the run)."""
+    before, children_before = _cpu_seconds(pid), _children_cpu_seconds(pid)
     spy = _py_spy(pid, profile) if profile else None
     try:
         result = await _load(url, lua, seconds, connections)
@@ -118,14 +118,14 @@ async def _load_cpu(
         if spy is not None:
             spy.send_signal(signal.SIGINT)
             await asyncio.to_thread(spy.wait, 60)
-    return result, _cpu_seconds(pid) - before
+    children = _children_cpu_seconds(pid) - children_before
+    return result, _cpu_seconds(pid) - before, children
 
 
 def _children_cpu_seconds(pid: int) -> float:
-    """CPU time so far of ``pid``'s child processes (feedback's outbox relay)."""
-    path = Path(f"/proc/{pid}/task/{pid}/children")
+    """CPU time so far of ``pid``'s child processes."""
     total = 0.0
-    for child in path.read_text().split():
+    for child in child_pids(pid):
         try:
             total += _cpu_seconds(int(child))
         except FileNotFoundError:
@@ -145,14 +145,12 @@ async def json_intake(
     lua = _json_script(bench, bench.sections[0])
     await _load(bench.baseline_url, lua, 1, connections)  # warm-up of both
     await _load(bench.url("feedback"), lua, 1, connections)
-    base, base_cpu = await _load_cpu(
+    base, base_cpu, _ = await _load_cpu(
         bench.baseline_url, bench.baseline_pid, lua, seconds, connections
     )
-    relay_before = _children_cpu_seconds(bench.pid("feedback"))
-    intake, cpu = await _load_cpu(
+    intake, cpu, relay = await _load_cpu(
         bench.url("feedback"), bench.pid("feedback"), lua, seconds, connections, profile
     )
-    relay = _children_cpu_seconds(bench.pid("feedback")) - relay_before
     return {
         "baseline_post_rps": base.rps,
         "baseline_p99_ms": base.p99_ms,
@@ -187,14 +185,12 @@ async def form_intake(bench: Bench, seconds: float, connections: int) -> dict[st
         return wrk.script("/comments", "application/x-www-form-urlencoded", body)
 
     await _load(bench.url("feedback"), fresh(), 1, connections)
-    base, base_cpu = await _load_cpu(
+    base, base_cpu, _ = await _load_cpu(
         bench.baseline_url, bench.baseline_pid, fresh(), seconds, connections
     )
-    relay_before = _children_cpu_seconds(bench.pid("feedback"))
-    form, cpu = await _load_cpu(
+    form, cpu, relay = await _load_cpu(
         bench.url("feedback"), bench.pid("feedback"), fresh(), seconds, connections
     )
-    relay = _children_cpu_seconds(bench.pid("feedback")) - relay_before
     return {
         "baseline_form_rps": base.rps,
         "baseline_cpu_us_per_form": _us_per(base_cpu, base.total),
