@@ -24,6 +24,7 @@ from shared import form_tokens
 from shared.db import create_engine
 from shared.events import CommentSubmitted, CommentSubmittedPayload, serialize_event, topics, utcnow
 from shared.events.topics import topic_name
+from shared.ids import new_id
 from tests.stack import KEYS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "documents" / "parsing" / "fixtures"
@@ -273,7 +274,7 @@ async def _produce_backlog(bench: Bench, section: str, count: int) -> None:
             event = CommentSubmitted(
                 producer="bench",
                 payload=CommentSubmittedPayload(
-                    comment_id=uuid.uuid4(),
+                    comment_id=new_id(),
                     document_id=document,
                     section_id=uuid.UUID(section),
                     channel="web",

@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from shared.db import UTCDateTime
 from shared.events import utcnow
+from shared.ids import new_id
 
 
 class Comment(SQLModel, table=True):
@@ -22,7 +23,7 @@ class Comment(SQLModel, table=True):
         Index("ix_comments_idempotency_key", "idempotency_key", unique=True),
     )
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     receipt: str = Field(max_length=20, unique=True)
     document_id: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False))
     section_id: uuid.UUID | None = Field(default=None, sa_column=Column(Uuid, nullable=True))
@@ -135,7 +136,7 @@ class InboundMessage(SQLModel, table=True):
         Index("ix_inbound_messages_content_key", "content_key"),
     )
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     source: str = Field(max_length=10)  # smtp, imap, import
     source_ref: str | None = Field(default=None, max_length=500)
     envelope_from: str | None = Field(default=None, max_length=500)

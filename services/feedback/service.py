@@ -32,6 +32,7 @@ from shared.events import (
     utcnow,
 )
 from shared.idempotency import claim_new
+from shared.ids import new_id
 from shared.text import vn_date
 from shared.web import DomainError, NotFound
 
@@ -168,7 +169,7 @@ async def submit_comment(
     validation.check_required(given, document.required_fields)
     validation.check_consent(given, draft.consent)
     comment = NewComment(
-        id=uuid.uuid4(),
+        id=new_id(),
         receipt=new_receipt(),
         document_id=draft.document_id,
         section_id=draft.section_id,

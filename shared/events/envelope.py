@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.ids import new_id
+
 
 def utcnow() -> datetime:
     """Timezone-aware now in UTC: events and rows store UTC, pages show local time."""
@@ -24,7 +26,7 @@ class EnvelopeBase(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    event_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    event_id: uuid.UUID = Field(default_factory=new_id)
     type: str
     version: int = 1
     occurred_at: datetime = Field(default_factory=utcnow)
