@@ -6,6 +6,7 @@ import random
 import re
 import unicodedata
 
+from services.aggregator import clusters
 from services.aggregator.clusters import folded_words
 from shared.text import fold
 
@@ -37,3 +38,10 @@ class TestFoldedWords:
             if rng.random() < 0.3:
                 text = unicodedata.normalize("NFD", text)
             assert folded_words(text) == reference(text), repr(text)
+            # again: its tokens are now folded from the table of tokens seen before
+            assert folded_words(text) == reference(text), repr(text)
+
+    def test_the_table_of_tokens_stays_bounded(self) -> None:
+        for n in range(clusters.TOKENS_KEPT + 500):
+            assert folded_words(f"Mục-{n}, số{n}") == f"muc {n} so{n}"
+        assert len(clusters._FOLDED_TOKENS) <= clusters.TOKENS_KEPT
