@@ -4,15 +4,16 @@ database, recording the events there (``shared.idempotency``), before offsets ar
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import unit_of_work
 from shared.events import AnyEvent
-from shared.kafka import EventConsumer
+from shared.kafka import BatchPreparer, EventConsumer
 from shared.service_app import Runtime
 
-ApplyBatch = Callable[[AsyncSession, list[AnyEvent]], Awaitable[object]]
+ApplyBatch = Callable[[AsyncSession, Any], Awaitable[object]]
 
 
 def transactional_consumer(
@@ -23,13 +24,15 @@ def transactional_consumer(
     *,
     after_commit: Callable[[], None] | None = None,
     max_records: int = 500,
+    prepare: BatchPreparer | None = None,
 ) -> EventConsumer:
     """``apply`` each batch (up to ``max_records`` events) in one unit of work;
-    ``after_commit`` (if any) once it committed."""
+    ``after_commit`` (if any) once it committed. With ``prepare``, ``apply`` gets what it
+    made of the events, made while the previous batch's transaction was under way."""
 
-    async def handle(events: list[AnyEvent]) -> None:
+    async def handle(work: list[AnyEvent] | Any) -> None:
         async with unit_of_work(runtime.sessions) as session:
-            await apply(session, events)
+            await apply(session, work)
         if after_commit is not None:
             after_commit()
 
@@ -42,4 +45,5 @@ def transactional_consumer(
         prefix=settings.topic_prefix,
         commit_timeout=settings.commit_timeout_seconds,
         max_records=max_records,
+        prepare=prepare,
     )

@@ -12,6 +12,8 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -177,7 +179,21 @@ async def wait_for_topics(
         await admin.close()
 
 
-EventBatchHandler = Callable[[list[AnyEvent]], Awaitable[None]]
+EventBatchHandler = Callable[[Any], Awaitable[None]]
+# Turns a decoded batch into what the handler takes, without the database: run while the
+# previous batch's transaction waits on it.
+BatchPreparer = Callable[[list[AnyEvent]], Awaitable[Any]]
+# Messages decoded between two turns of the event loop (see ``EventConsumer._consume``).
+DECODE_SLICE = 250
+
+
+@dataclass
+class _InFlight:
+    """A batch whose transaction is under way, and the offsets to commit once it is done."""
+
+    task: asyncio.Task[None] | None  # None: nothing in it could be read, nothing to apply
+    offsets: dict[TopicPartition, int]
+    events: int
 
 
 class EventConsumer:
@@ -186,6 +202,12 @@ class EventConsumer:
     The handler applies the whole batch in one database transaction and records each
     event id there, so a redelivered batch changes nothing. Commits are bounded by a
     timeout; when one fires the consumer is rebuilt instead of hanging.
+
+    Batches overlap by one stage: the next batch is fetched, decoded and ``prepare``-d
+    (Python work) while the previous one's transaction waits on the database, a slice at a
+    time so that transaction goes on between slices (issue 15). Transactions still run one
+    after the other, in order, and a batch's offsets (its own, never those of the batch
+    read ahead) are committed only after its transaction has.
 
     ``caught_up`` turns true, and stays true, once the group's committed offsets reach
     the topics' end offsets as read when this member first connected: from then on the
@@ -202,11 +224,13 @@ class EventConsumer:
         prefix: str = "",
         commit_timeout: float = 10.0,
         max_records: int = 500,
+        prepare: BatchPreparer | None = None,
     ) -> None:
         self._bootstrap = bootstrap
         self._topics = list(topics)
         self._group_id = group_id
         self._handler = handler
+        self._prepare = prepare
         self._prefix = prefix
         self._commit_timeout = commit_timeout
         self._max_records = max_records
@@ -276,20 +300,43 @@ class EventConsumer:
         log.info("consumer %s caught up with the topics as of start-up", self._group_id)
 
     async def _consume(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            if not self.caught_up:
-                await self._check_caught_up(consumer)
-            batches = await consumer.getmany(timeout_ms=500, max_records=self._max_records)
-            records = [record for part in batches.values() for record in part]
-            if not records:
-                continue
-            events = [e for e in (_decode(r) for r in records) if e is not None]
-            if events:
-                await self._apply(events, stop)
-                self.applied += len(events)
-            await asyncio.wait_for(consumer.commit(), timeout=self._commit_timeout)
+        previous: _InFlight | None = None
+        try:
+            while not stop.is_set():
+                if not self.caught_up:
+                    await self._check_caught_up(consumer)
+                batches = await consumer.getmany(
+                    timeout_ms=0 if previous else 500, max_records=self._max_records
+                )
+                records = [record for part in batches.values() for record in part]
+                if not records:
+                    if previous is not None:
+                        await self._finish(consumer, previous)
+                        previous = None
+                    continue
+                events = await _decode_all(records)
+                work = await self._prepare(events) if self._prepare and events else events
+                if previous is not None:
+                    await self._finish(consumer, previous)
+                task = asyncio.create_task(self._apply(work, stop)) if events else None
+                offsets = {tp: part[-1].offset + 1 for tp, part in batches.items() if part}
+                previous = _InFlight(task, offsets, len(events))
+            if previous is not None:
+                await self._finish(consumer, previous)
+                previous = None
+        finally:
+            if previous is not None and previous.task is not None:
+                previous.task.cancel()  # rolls its transaction back; nothing was committed
+                await asyncio.gather(previous.task, return_exceptions=True)
 
-    async def _apply(self, events: list[AnyEvent], stop: asyncio.Event) -> None:
+    async def _finish(self, consumer: AIOKafkaConsumer, batch: _InFlight) -> None:
+        """Wait for a batch's transaction, then commit its offsets."""
+        if batch.task is not None:
+            await batch.task
+            self.applied += batch.events
+        await asyncio.wait_for(consumer.commit(batch.offsets), timeout=self._commit_timeout)
+
+    async def _apply(self, events: Any, stop: asyncio.Event) -> None:
         """Apply a batch; while the database is out of reach (a restart), apply the same batch
         again rather than leave the group: rejoining waits out a rebalance (seen: 20 s)."""
         deadline = time.monotonic() + APPLY_RETRY_SECONDS
@@ -315,6 +362,17 @@ async def _close(consumer: AIOKafkaConsumer, *, joined: bool) -> None:
         await asyncio.wait_for(consumer.stop(), timeout=5 if joined else 0.2)
     except Exception as exc:
         log.debug("consumer stop: %s", exc)
+
+
+async def _decode_all(records: list[ConsumerRecord]) -> list[AnyEvent]:
+    """The batch's readable events, a slice at a time (the loop turns between slices)."""
+    events: list[AnyEvent] = []
+    for start in range(0, len(records), DECODE_SLICE):
+        if start:
+            await asyncio.sleep(0)
+        decoded = (_decode(r) for r in records[start : start + DECODE_SLICE])
+        events.extend(e for e in decoded if e is not None)
+    return events
 
 
 def _decode(record: ConsumerRecord) -> AnyEvent | None:

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.aggregator import service
 from services.aggregator.clustering import Clusterer
 from shared.consuming import transactional_consumer
-from shared.events import AnyEvent, topics
+from shared.events import topics
 from shared.kafka import EventConsumer
 from shared.service_app import Runtime
 
@@ -23,10 +23,10 @@ def projection_consumer(
     """Counts each batch in its transaction; the clusterer is told once it committed."""
     last_batch = 0
 
-    async def count(session: AsyncSession, events: list[AnyEvent]) -> None:
+    async def count(session: AsyncSession, batch: service.CountingBatch) -> None:
         nonlocal last_batch
-        last_batch = len(events)
-        await service.apply_events(session, events)
+        last_batch = len(batch.events)
+        await service.apply_batch(session, batch)
 
     return transactional_consumer(
         runtime,
@@ -35,4 +35,5 @@ def projection_consumer(
         count,
         after_commit=(lambda: clusterer.counted(last_batch)) if clusterer is not None else None,
         max_records=BATCH_EVENTS,
+        prepare=service.prepare,
     )

@@ -6,6 +6,7 @@ transaction (``processed_events``), so a redelivered event changes nothing.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -49,12 +50,48 @@ _STATUS_OF = {
 }
 
 
+@dataclass
+class CountingBatch:
+    """A batch of events, each new comment's row made ready: the Python work of counting,
+    done before the transaction (``prepare``) or at its start (``apply_events``)."""
+
+    events: Sequence[AnyEvent]
+    rows: dict[uuid.UUID, dict[str, Any]]  # by event id, one per comment.submitted
+
+    @classmethod
+    def of(cls, events: Sequence[AnyEvent]) -> CountingBatch:
+        return cls(
+            events, {e.event_id: _row_of(e) for e in events if isinstance(e, CommentSubmitted)}
+        )
+
+
+# Comments made ready between two turns of the event loop (see ``prepare``).
+PREPARE_SLICE = 250
+
+
+async def prepare(events: list[AnyEvent]) -> CountingBatch:
+    """``CountingBatch.of(events)``, a slice at a time: the consumer runs it while the
+    previous batch's transaction waits on the database, which goes on between slices."""
+    rows: dict[uuid.UUID, dict[str, Any]] = {}
+    for start in range(0, len(events), PREPARE_SLICE):
+        if start:
+            await asyncio.sleep(0)
+        rows.update(CountingBatch.of(events[start : start + PREPARE_SLICE]).rows)
+    return CountingBatch(events, rows)
+
+
 async def apply_events(session: AsyncSession, events: Sequence[AnyEvent]) -> int:
-    """Apply a batch once; returns how many events were new.
+    """Apply a batch once; returns how many events were new."""
+    return await apply_batch(session, CountingBatch.of(events))
+
+
+async def apply_batch(session: AsyncSession, batch: CountingBatch) -> int:
+    """Apply a prepared batch once; returns how many events were new.
 
     Counting only: a new comment is stored without a cluster (``cluster_id`` NULL) and
     ``services.aggregator.clustering`` gives it one a moment later, in its own transaction.
     """
+    events = batch.events
     documents = [e for e in events if isinstance(e.payload, DocumentState)]
     await commenters.lock(session, recount=bool(documents))
     fresh = await claim_new(session, CONSUMER, [e.event_id for e in events])
@@ -76,7 +113,7 @@ async def apply_events(session: AsyncSession, events: Sequence[AnyEvent]) -> int
         if event.event_id not in fresh:
             continue
         if isinstance(event, CommentSubmitted):
-            _apply_submitted(event, deltas, known, new_rows)
+            _apply_submitted(event, batch.rows[event.event_id], deltas, known, new_rows)
             continue
         await new_rows.write(session)  # what follows reads comments: this batch's too
         if isinstance(event.payload, DocumentState):
@@ -145,30 +182,38 @@ def _count(deltas: Deltas, comment: AggregatedComment, n: int, *, daily: bool = 
     deltas.people.add(comment.document_id, comment.section_id, comment.commenter_key, n)
 
 
+def _row_of(event: CommentSubmitted) -> dict[str, Any]:
+    """The comment's row in ``aggregator_comments``, as counting stores it."""
+    p = event.payload
+    return {
+        "comment_id": p.comment_id,
+        "document_id": p.document_id,
+        "section_id": p.section_id,
+        "channel": p.channel,
+        "text": p.text,
+        "display_name": p.display_name,
+        "organisation": p.organisation,
+        "status": "active",
+        "state_version": p.state_version,
+        "submitted_at": p.submitted_at,
+        "folded_text": f" {folded_words(p.text)} ",
+        "cluster_id": None,  # services.aggregator.clustering's to give
+        "commenter_key": p.commenter_key,
+    }
+
+
 def _apply_submitted(
-    event: CommentSubmitted, deltas: Deltas, known: set[uuid.UUID], new_rows: NewComments
+    event: CommentSubmitted,
+    row: dict[str, Any],
+    deltas: Deltas,
+    known: set[uuid.UUID],
+    new_rows: NewComments,
 ) -> None:
     p = event.payload
     if p.comment_id in known:
         return  # the same comment re-sent under a new event id is still one comment
     known.add(p.comment_id)
-    new_rows.rows.append(
-        {
-            "comment_id": p.comment_id,
-            "document_id": p.document_id,
-            "section_id": p.section_id,
-            "channel": p.channel,
-            "text": p.text,
-            "display_name": p.display_name,
-            "organisation": p.organisation,
-            "status": "active",
-            "state_version": p.state_version,
-            "submitted_at": p.submitted_at,
-            "folded_text": f" {folded_words(p.text)} ",
-            "cluster_id": None,  # services.aggregator.clustering's to give
-            "commenter_key": p.commenter_key,
-        }
-    )
+    new_rows.rows.append(row)
     deltas.comments.add(p.document_id, p.section_id, p.channel, p.submitted_at, +1)
     deltas.people.add(p.document_id, p.section_id, p.commenter_key, +1)
 
