@@ -99,6 +99,29 @@ def _converts(kind: type[TypeDecorator[Any]]) -> bool:
     return kind.process_bind_param is not TypeDecorator.process_bind_param
 
 
+async def copy_rows(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (each with the same columns) now, in the session's transaction.
+
+    On PostgreSQL with COPY: 2,000 of the aggregator's comment rows took 40 ms instead of
+    78 ms as an executemany INSERT, and half the client's CPU (issue 15). Values are
+    converted as for ``_array_insert``. Elsewhere, one executemany."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        await session.execute(insert(table), rows)
+        return
+    columns = [table.c[name] for name in rows[0]]
+    values = [_array_of(column, rows) for column in columns]
+    connection = await session.connection()
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None
+    if not driver.is_in_transaction():  # SQLAlchemy's driver begins at the first statement
+        await connection.exec_driver_sql("SELECT 1")
+    await driver.copy_records_to_table(
+        table.name, records=list(zip(*values, strict=True)), columns=[c.name for c in columns]
+    )
+
+
 async def write_staged(session: AsyncSession) -> None:
     """Send every staged row now, one statement per table, in the session's transaction."""
     if pending(session):

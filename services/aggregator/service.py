@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -28,6 +28,7 @@ from services.aggregator.models import (
     AggregatedSection,
     SectionCount,
 )
+from shared import bulk
 from shared.db import one_of
 from shared.events import (
     CHANNELS,
@@ -97,7 +98,7 @@ async def apply_batch(session: AsyncSession, batch: CountingBatch) -> int:
     fresh = await claim_new(session, CONSUMER, [e.event_id for e in events])
     deltas = Deltas()
     # One SELECT for the batch's comments instead of one per event, and no ORM object per
-    # new comment: their rows go out in one executemany (issue 15).
+    # new comment: their rows go out together (issue 15).
     submitted = [e.payload.comment_id for e in events if isinstance(e, CommentSubmitted)]
     known = set(
         (
@@ -157,14 +158,13 @@ class Deltas:
 
 @dataclass
 class NewComments:
-    """A batch's new comment rows, inserted together (one executemany)."""
+    """A batch's new comment rows, inserted together (PostgreSQL: one COPY)."""
 
     rows: list[dict[str, Any]] = field(default_factory=list)
 
     async def write(self, session: AsyncSession) -> None:
-        if self.rows:
-            await session.execute(insert(_COMMENTS), self.rows)
-            self.rows = []
+        await bulk.copy_rows(session, _COMMENTS, self.rows)
+        self.rows = []
 
 
 _COMMENTS: Table = AggregatedComment.__table__  # type: ignore[attr-defined]

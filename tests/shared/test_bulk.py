@@ -78,3 +78,41 @@ async def test_rows_come_back_as_staged(url: str) -> None:
     assert last.body == dict_body
     assert last_text.encode() == serialize_body(dict_body)
     assert last.created_at == now and last.sent_at == now + timedelta(seconds=1)
+
+
+async def test_copied_rows_belong_to_the_callers_transaction(url: str) -> None:
+    """``copy_rows`` as a transaction's first statement: a rollback still drops the rows."""
+    engine = create_engine(url)
+    sessions = session_factory(engine)
+    now = utcnow()
+    body = {"chữ": "Góp ý “x” \\ \n", "n": [1, None, True]}
+
+    def row(n: int) -> dict[str, object]:
+        return {
+            "event_id": uuid.uuid4(),
+            "topic": "comments.v1",
+            "key": f"k{n}",
+            "event_type": "comment.withdrawn",
+            "body": body,
+            "created_at": now,
+            "sent_at": None,
+        }
+
+    try:
+        with pytest.raises(RuntimeError):
+            async with unit_of_work(sessions) as session:
+                await bulk.copy_rows(session, OUTBOX_TABLE, [row(n) for n in range(3)])
+                raise RuntimeError("crash before commit")
+        kept = [row(n) for n in range(3)]
+        async with unit_of_work(sessions) as session:
+            await bulk.copy_rows(session, OUTBOX_TABLE, kept)
+        async with sessions() as session:
+            stored = (
+                (await session.execute(select(OutboxMessage).order_by(col(OutboxMessage.seq))))
+                .scalars()
+                .all()
+            )
+    finally:
+        await engine.dispose()
+    assert [r.event_id for r in stored] == [r["event_id"] for r in kept]
+    assert all(r.body == body and r.created_at == now and r.sent_at is None for r in stored)
