@@ -326,7 +326,9 @@ class EventConsumer:
                 previous = None
         finally:
             if previous is not None and previous.task is not None:
-                previous.task.cancel()  # rolls its transaction back; nothing was committed
+                # a transaction still running is rolled back; its offsets were not committed,
+                # so its events come again to the rebuilt consumer
+                previous.task.cancel()
                 await asyncio.gather(previous.task, return_exceptions=True)
 
     async def _finish(self, consumer: AIOKafkaConsumer, batch: _InFlight) -> None:

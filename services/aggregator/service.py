@@ -61,9 +61,7 @@ class CountingBatch:
 
     @classmethod
     def of(cls, events: Sequence[AnyEvent]) -> CountingBatch:
-        return cls(
-            events, {e.event_id: _row_of(e) for e in events if isinstance(e, CommentSubmitted)}
-        )
+        return cls(events, _rows_of(events))
 
 
 # Comments made ready between two turns of the event loop (see ``prepare``).
@@ -77,8 +75,12 @@ async def prepare(events: list[AnyEvent]) -> CountingBatch:
     for start in range(0, len(events), PREPARE_SLICE):
         if start:
             await asyncio.sleep(0)
-        rows.update(CountingBatch.of(events[start : start + PREPARE_SLICE]).rows)
+        rows.update(_rows_of(events[start : start + PREPARE_SLICE]))
     return CountingBatch(events, rows)
+
+
+def _rows_of(events: Sequence[AnyEvent]) -> dict[uuid.UUID, dict[str, Any]]:
+    return {e.event_id: _row_of(e) for e in events if isinstance(e, CommentSubmitted)}
 
 
 async def apply_events(session: AsyncSession, events: Sequence[AnyEvent]) -> int:
