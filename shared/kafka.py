@@ -183,8 +183,11 @@ EventBatchHandler = Callable[[Any], Awaitable[None]]
 # Turns a decoded batch into what the handler takes, without the database: run while the
 # previous batch's transaction waits on it.
 BatchPreparer = Callable[[list[AnyEvent]], Awaitable[Any]]
-# Messages decoded between two turns of the event loop (see ``EventConsumer._consume``).
-DECODE_SLICE = 250
+# Messages decoded between two turns of the event loop (see ``EventConsumer._consume``): the
+# transaction under way sends its next statement only when the loop turns, and a batch's
+# ~11 statements each waited out a 250-message slice (~3 ms): with 50, a 60,000-event
+# backlog went from 21,155–21,695 to 21,928–25,757 events/s (issue 15).
+DECODE_SLICE = 50
 
 
 @dataclass

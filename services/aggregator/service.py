@@ -64,8 +64,9 @@ class CountingBatch:
         return cls(events, _rows_of(events))
 
 
-# Comments made ready between two turns of the event loop (see ``prepare``).
-PREPARE_SLICE = 250
+# Comments made ready between two turns of the event loop (see ``prepare``; short for the
+# reason ``shared.kafka.DECODE_SLICE`` is).
+PREPARE_SLICE = 50
 
 
 async def prepare(events: list[AnyEvent]) -> CountingBatch:
