@@ -18,6 +18,8 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.partitioner import DefaultPartitioner
+from aiokafka.producer.message_accumulator import BatchBuilder
 from pydantic import ValidationError
 
 from shared.events import AnyEvent, parse_event
@@ -30,6 +32,9 @@ log = logging.getLogger(__name__)
 APPLY_RETRY_SECONDS = 30.0
 
 TopicsCreated = Callable[[set[str]], Awaitable[None]]
+# A producer's record batch: messages a relay round sends to one partition travel in one
+# (16 KB, the default, held ~18 comment events: a produce request per 18).
+MAX_BATCH_BYTES = 512 * 1024
 
 
 async def ensure_topics(
@@ -127,6 +132,7 @@ class KafkaProducerFactory:
                     enable_idempotence=False,
                     linger_ms=5,
                     request_timeout_ms=15_000,
+                    max_batch_size=MAX_BATCH_BYTES,
                 )
                 await producer.start()
                 self._producer = producer
@@ -177,6 +183,45 @@ async def wait_for_topics(
             await asyncio.sleep(0.2)
     finally:
         await admin.close()
+
+
+Message = tuple[str, bytes, bytes]  # topic, key, value
+
+
+async def send_batched(
+    producer: AIOKafkaProducer, messages: Sequence[Message]
+) -> list[asyncio.Future[Any]]:
+    """Queue ``messages`` as one record batch per partition (another when one is full), in
+    their order within each partition; each future is done when the broker has its batch.
+
+    A message goes to the partition ``producer.send`` would choose for its key (the default
+    partitioner, over the partitions as the producer's metadata lists them), so a comment's
+    events stay in one partition however they were sent. One ``send`` per message cost
+    the relay ~21 µs of CPU each, a batch per partition ~8 (issue 15).
+    """
+    partitioner = DefaultPartitioner()
+    partitions: dict[str, list[int]] = {}
+    builders: dict[tuple[str, int], BatchBuilder] = {}
+    futures: list[asyncio.Future[Any]] = []
+
+    async def submit(topic: str, partition: int, builder: BatchBuilder) -> None:
+        builder.close()  # nothing else joins it: its future is these messages' alone
+        futures.append(await producer.send_batch(builder, topic, partition=partition))
+
+    for topic, key, value in messages:
+        if topic not in partitions:
+            partitions[topic] = list(await producer.partitions_for(topic))
+        partition = partitioner(key, partitions[topic], partitions[topic])
+        builder = builders.get((topic, partition))
+        if builder is not None and builder.append(key=key, value=value, timestamp=None) is not None:
+            continue
+        if builder is not None:  # full: it goes now, a new one takes the message
+            await submit(topic, partition, builder)
+        builder = builders[(topic, partition)] = producer.create_batch()
+        builder.append(key=key, value=value, timestamp=None)  # an empty batch takes any
+    for (topic, partition), builder in builders.items():
+        await submit(topic, partition, builder)
+    return futures
 
 
 EventBatchHandler = Callable[[Any], Awaitable[None]]

@@ -21,7 +21,7 @@ from shared import bulk
 from shared.db import UTCDateTime, is_sqlite
 from shared.events import EnvelopeBase, serialize_body, utcnow
 from shared.events.topics import topic_name
-from shared.kafka import KafkaProducerFactory
+from shared.kafka import KafkaProducerFactory, send_batched
 
 log = logging.getLogger(__name__)
 
@@ -163,14 +163,11 @@ class OutboxRelay:
             rows = (await session.execute(query)).all()
             if not rows:
                 return 0
-            futures = [
-                await producer.send(
-                    topic_name(row.topic, self._prefix),
-                    key=row.key.encode(),
-                    value=row.body.encode("utf-8"),
-                )
+            messages = [
+                (topic_name(row.topic, self._prefix), row.key.encode(), row.body.encode("utf-8"))
                 for row in rows
             ]
+            futures = await send_batched(producer, messages)
             await asyncio.gather(*futures)
             # One UPDATE for the batch, not one per row flushed by the unit of work: the relay
             # shares the intake's CPU (issue 15).
