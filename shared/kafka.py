@@ -369,6 +369,9 @@ class EventConsumer:
                 task = asyncio.create_task(self._apply(work, stop)) if events else None
                 offsets = {tp: part[-1].offset + 1 for tp, part in batches.items() if part}
                 previous = _InFlight(task, offsets, len(events))
+                # Only the task holds the batch now: the messages and the decoded events
+                # (what ``prepare`` made of them stays) are freed before the next is read.
+                del batches, records, events, work
             if previous is not None:
                 await self._finish(consumer, previous)
                 previous = None

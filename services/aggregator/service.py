@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,17 +51,25 @@ _STATUS_OF = {
 }
 
 
+class ReadyComment(NamedTuple):
+    """A ``comment.submitted`` made ready to count: its event id and its comment's row."""
+
+    event_id: uuid.UUID
+    row: dict[str, Any]
+
+
 @dataclass
 class CountingBatch:
-    """A batch of events, each new comment's row made ready: the Python work of counting,
-    done before the transaction (``prepare``) or at its start (``apply_events``)."""
+    """A batch of events made ready to count: the Python work of counting, done before the
+    transaction (``prepare``) or at its start (``apply_events``). Each new comment is kept
+    as its row alone: its pydantic event (~3.4 KB) was most of a batch's memory, and the
+    consumer holds two batches at once (one applied, one read ahead)."""
 
-    events: Sequence[AnyEvent]
-    rows: dict[uuid.UUID, dict[str, Any]]  # by event id, one per comment.submitted
+    events: Sequence[AnyEvent | ReadyComment]
 
     @classmethod
     def of(cls, events: Sequence[AnyEvent]) -> CountingBatch:
-        return cls(events, _rows_of(events))
+        return cls(_ready(events))
 
 
 # Comments made ready between two turns of the event loop (see ``prepare``; short for the
@@ -72,16 +80,19 @@ PREPARE_SLICE = 50
 async def prepare(events: list[AnyEvent]) -> CountingBatch:
     """``CountingBatch.of(events)``, a slice at a time: the consumer runs it while the
     previous batch's transaction waits on the database, which goes on between slices."""
-    rows: dict[uuid.UUID, dict[str, Any]] = {}
+    ready: list[AnyEvent | ReadyComment] = []
     for start in range(0, len(events), PREPARE_SLICE):
         if start:
             await asyncio.sleep(0)
-        rows.update(_rows_of(events[start : start + PREPARE_SLICE]))
-    return CountingBatch(events, rows)
+        ready.extend(_ready(events[start : start + PREPARE_SLICE]))
+    return CountingBatch(ready)
 
 
-def _rows_of(events: Sequence[AnyEvent]) -> dict[uuid.UUID, dict[str, Any]]:
-    return {e.event_id: _row_of(e) for e in events if isinstance(e, CommentSubmitted)}
+def _ready(events: Sequence[AnyEvent]) -> list[AnyEvent | ReadyComment]:
+    return [
+        ReadyComment(e.event_id, _row_of(e)) if isinstance(e, CommentSubmitted) else e
+        for e in events
+    ]
 
 
 async def apply_events(session: AsyncSession, events: Sequence[AnyEvent]) -> int:
@@ -96,13 +107,17 @@ async def apply_batch(session: AsyncSession, batch: CountingBatch) -> int:
     ``services.aggregator.clustering`` gives it one a moment later, in its own transaction.
     """
     events = batch.events
-    documents = [e for e in events if isinstance(e.payload, DocumentState)]
+    documents = [
+        e
+        for e in events
+        if not isinstance(e, ReadyComment) and isinstance(e.payload, DocumentState)
+    ]
     await commenters.lock(session, recount=bool(documents))
     fresh = await claim_new(session, CONSUMER, [e.event_id for e in events])
     deltas = Deltas()
     # One SELECT for the batch's comments instead of one per event, and no ORM object per
     # new comment: their rows go out together (issue 15).
-    submitted = [e.payload.comment_id for e in events if isinstance(e, CommentSubmitted)]
+    submitted = [e.row["comment_id"] for e in events if isinstance(e, ReadyComment)]
     known = set(
         (
             await session.execute(
@@ -116,8 +131,8 @@ async def apply_batch(session: AsyncSession, batch: CountingBatch) -> int:
     for event in events:
         if event.event_id not in fresh:
             continue
-        if isinstance(event, CommentSubmitted):
-            _apply_submitted(event, batch.rows[event.event_id], deltas, known, new_rows)
+        if isinstance(event, ReadyComment):
+            _apply_submitted(event.row, deltas, known, new_rows)
             continue
         await new_rows.write(session)  # what follows reads comments: this batch's too
         if isinstance(event.payload, DocumentState):
@@ -206,19 +221,16 @@ def _row_of(event: CommentSubmitted) -> dict[str, Any]:
 
 
 def _apply_submitted(
-    event: CommentSubmitted,
-    row: dict[str, Any],
-    deltas: Deltas,
-    known: set[uuid.UUID],
-    new_rows: NewComments,
+    row: dict[str, Any], deltas: Deltas, known: set[uuid.UUID], new_rows: NewComments
 ) -> None:
-    p = event.payload
-    if p.comment_id in known:
+    comment_id = row["comment_id"]
+    if comment_id in known:
         return  # the same comment re-sent under a new event id is still one comment
-    known.add(p.comment_id)
+    known.add(comment_id)
     new_rows.rows.append(row)
-    deltas.comments.add(p.document_id, p.section_id, p.channel, p.submitted_at, +1)
-    deltas.people.add(p.document_id, p.section_id, p.commenter_key, +1)
+    document, section = row["document_id"], row["section_id"]
+    deltas.comments.add(document, section, row["channel"], row["submitted_at"], +1)
+    deltas.people.add(document, section, row["commenter_key"], +1)
 
 
 async def _apply_document(session: AsyncSession, state: DocumentState, at: datetime) -> bool:
