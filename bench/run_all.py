@@ -18,6 +18,7 @@ import asyncio
 import json
 import os
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -176,6 +177,10 @@ def table(results: dict[str, Any]) -> str:
 
 def main() -> int:
     args = _arguments(sys.argv[1:])
+    if args.only != "aggregator" and shutil.which("wrk") is None:
+        # the intake scenarios' load generator: say so before anything is started
+        print("wrk is not installed (Debian: apt-get install wrk); it generates the load.")
+        return 2
     started = time.monotonic()
     results = asyncio.run(run_all(args))
     results["bench_seconds"] = round(time.monotonic() - started)
